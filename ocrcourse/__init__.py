@@ -21,3 +21,10 @@ registry dict in that folder's `__init__.py`):
 - `cli.py`         the `ocrcourse` command
 """
 __version__ = "0.1.0"
+
+
+def doctor(verbose: bool = True):
+    """Check the environment and print the exact fix for each problem (see `diagnose.py`)."""
+    from .diagnose import doctor as _doctor
+
+    return _doctor(verbose)
