@@ -11,7 +11,7 @@ export OCRCOURSE_MODE ?= quick
 export MPLBACKEND     ?= Agg
 export OMP_NUM_THREADS ?= 2
 
-.PHONY: course test setup data weights lessons lab pytest nbval clean help
+.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs
 
 help:
 	@echo "make course  - set up .venv, data and weights, run every lesson (quick mode) with a summary"
@@ -55,3 +55,7 @@ lab: setup
 
 clean:
 	rm -rf build
+
+# Regenerate the stored outputs of the lessons (quick mode, clean kernels); commit the result.
+outputs: setup data weights
+	OCRCOURSE_MODE=quick $(PY) -m ocrcourse.cli run-lessons lessons --out build/lessons --store

@@ -1,0 +1,105 @@
+"""Run the course's notebooks headlessly (what `make course` does) and report per lesson.
+
+Each notebook in `lessons/` is executed in order, in quick mode, from its own folder, with
+the course kernel; the executed copy and an HTML rendering go to `build/lessons/`. A failing
+lesson is reported with the number and first line of the failing cell, and the run carries on
+so the summary shows every lesson.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LessonResult", "run_notebook", "run_lessons", "format_summary"]
+
+
+@dataclass
+class LessonResult:
+    lesson: str
+    status: str          # "ok" | "failed"
+    seconds: float
+    failed_cell: int | None = None
+    error: str = ""
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()[:80]
+    return ""
+
+
+def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", timeout: int = 900,
+                 store: bool = False) -> LessonResult:
+    """Execute one notebook; write `<out_dir>/<name>.ipynb` and `.html` whatever the outcome.
+
+    With `store=True` a notebook that ran cleanly is also written back to `path`, which is how
+    the committed outputs (checked by nbval) are regenerated: `make outputs`.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    result = LessonResult(path.stem, "ok", 0.0)
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        idx = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        src = _first_line(nb.cells[idx].source) if idx is not None else ""
+        result = LessonResult(path.stem, "failed", 0.0, idx,
+                              f"cell {idx} ({src!r}): {str(e).strip().splitlines()[-1][:200]}")
+    except Exception as e:  # kernel died, timeout, ...
+        result = LessonResult(path.stem, "failed", 0.0, None, f"{type(e).__name__}: {e}"[:300])
+    result.seconds = time.perf_counter() - start
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    _write_html(nb, out_dir / (path.stem + ".html"))
+    if store and result.status == "ok":
+        _strip_run_metadata(nb)
+        nbformat.write(nb, path)
+    return result
+
+
+def _strip_run_metadata(nb) -> None:
+    """Drop per-run noise (execution timestamps) so regenerated notebooks diff cleanly."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+
+
+def _write_html(nb, target: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    target.write_text(body, encoding="utf-8")
+
+
+def run_lessons(folder: str | os.PathLike, out_dir: str | os.PathLike, pattern: str = "[0-9][0-9]_*.ipynb",
+                kernel_name: str = "ocrcourse", store: bool = False) -> list[LessonResult]:
+    os.environ.setdefault("OCRCOURSE_MODE", "quick")
+    paths = sorted(Path(folder).glob(pattern))
+    results = []
+    for path in paths:
+        print(f"running {path.name} ...", flush=True)
+        results.append(run_notebook(path, Path(out_dir), kernel_name, store=store))
+    return results
+
+
+def format_summary(results: list[LessonResult]) -> str:
+    width = max([len(r.lesson) for r in results] + [6])
+    lines = [f"{'lesson':<{width}}  {'status':<6}  {'seconds':>7}", "-" * (width + 17)]
+    for r in results:
+        lines.append(f"{r.lesson:<{width}}  {r.status:<6}  {r.seconds:7.1f}")
+        if r.error:
+            lines.append(f"{'':<{width}}  -> {r.error}")
+    total = sum(r.seconds for r in results)
+    failed = sum(r.status != "ok" for r in results)
+    lines.append("-" * (width + 17))
+    lines.append(f"{len(results)} lessons, {failed} failed, {total:.1f} s in all")
+    return "\n".join(lines)
