@@ -23,7 +23,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[cpu,dev]"
 	# PaddleOCR 2.10 is the reference for parity tests and benchmarks only; its own requirements
 	# would pull a second OpenCV build, so it is installed without them.
 	$(PY) -m pip install --quiet --no-deps "paddleocr==2.10.0"
