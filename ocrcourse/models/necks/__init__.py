@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from ocrcourse.registry import build
 
-NECKS: dict = {}
+from .db_fpn import DBFPN
+from .lk_pan import LKPAN
+from .rse_fpn import RSEFPN
+from .sequence_encoder import SequenceEncoder
+
+NECKS: dict = {"DBFPN": DBFPN, "RSEFPN": RSEFPN, "LKPAN": LKPAN, "SequenceEncoder": SequenceEncoder}
 
 
 def build_neck(cfg: dict, in_channels):
