@@ -7,7 +7,18 @@ from the YAML through the `TRANSFORMS` registry below (YAML name -> class), and
 """
 from __future__ import annotations
 
+from .cls_label_encode import ClsLabelEncode
+from .rand_augment import RandAugment
+from .rec_aug import BaseDataAugmentation, RecAug
+from .rec_con_aug import RecConAug
+from .rec_resize import ClsResizeImg, RecResizeImg
+from .sar_label_encode import SARLabelEncode
+
 TRANSFORMS = {
+    # recognition / classification (rec_*.py, rand_augment.py, *_label_encode.py)
+    "ClsLabelEncode": ClsLabelEncode, "SARLabelEncode": SARLabelEncode,
+    "RecAug": RecAug, "BaseDataAugmentation": BaseDataAugmentation, "RandAugment": RandAugment,
+    "RecConAug": RecConAug, "RecResizeImg": RecResizeImg, "ClsResizeImg": ClsResizeImg,
 }
 
 __all__ = ["TRANSFORMS"]
