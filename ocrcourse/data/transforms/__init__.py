@@ -8,6 +8,8 @@ from the YAML through the `TRANSFORMS` registry below (YAML name -> class), and
 from __future__ import annotations
 
 from .cls_label_encode import ClsLabelEncode
+from .ctc_label_encode import CTCLabelEncode
+from .det_resize import DetResizeForTest
 from .rand_augment import RandAugment
 from .rec_aug import BaseDataAugmentation, RecAug
 from .rec_con_aug import RecConAug
@@ -19,6 +21,9 @@ TRANSFORMS = {
     "ClsLabelEncode": ClsLabelEncode, "SARLabelEncode": SARLabelEncode,
     "RecAug": RecAug, "BaseDataAugmentation": BaseDataAugmentation, "RandAugment": RandAugment,
     "RecConAug": RecConAug, "RecResizeImg": RecResizeImg, "ClsResizeImg": ClsResizeImg,
+    "CTCLabelEncode": CTCLabelEncode,
+    # detection at test time (det_resize.py)
+    "DetResizeForTest": DetResizeForTest,
 }
 
 __all__ = ["TRANSFORMS"]
