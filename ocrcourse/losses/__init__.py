@@ -1,1 +1,49 @@
-"""(filled in by its issue)"""
+"""Losses of PP-OCR training: DB for detection, CTC (+ center) for recognition,
+cross-entropy for direction classification, and the distillation losses of CML / U-DML.
+
+The YAML `Loss` section names one of `LOSSES`; `build_loss` builds it. Every loss is called
+as `loss(predicts, batch)` with PaddleOCR's batch layout and returns a dict with `loss`.
+"""
+from __future__ import annotations
+
+from ocrcourse.registry import build
+
+from .center_loss import CenterLoss
+from .checks import NonFiniteError, check_finite
+from .cls_loss import ClsLoss
+from .combined import CombinedLoss
+from .ctc_loss import CTCLoss
+from .db_loss import DBLoss
+from .distillation import (DistillationCTCLoss, DistillationDBLoss, DistillationDilaDBLoss,
+                           DistillationDistanceLoss, DistillationDMLLoss, DistillationSARLoss,
+                           DistanceLoss, DMLLoss)
+from .sar_loss import SARLoss
+from .seg_losses import BalanceLoss, BCELoss, DiceLoss, MaskL1Loss
+
+__all__ = ["LOSSES", "build_loss", "DBLoss", "CTCLoss", "ClsLoss", "SARLoss", "CenterLoss",
+           "CombinedLoss", "DMLLoss", "DistanceLoss", "DistillationDMLLoss",
+           "DistillationDistanceLoss", "DistillationDBLoss", "DistillationCTCLoss",
+           "DistillationSARLoss", "DistillationDilaDBLoss", "BalanceLoss", "BCELoss", "DiceLoss",
+           "MaskL1Loss", "NonFiniteError", "check_finite"]
+
+# Every loss a `Loss` section (or a CombinedLoss entry) may name. DMLLoss and DistanceLoss
+# compare two tensors rather than (predicts, batch), so configs use their Distillation* forms.
+LOSSES = {
+    "DBLoss": DBLoss,
+    "CTCLoss": CTCLoss,
+    "ClsLoss": ClsLoss,
+    "SARLoss": SARLoss,
+    "CenterLoss": CenterLoss,
+    "CombinedLoss": CombinedLoss,
+    "DistillationDMLLoss": DistillationDMLLoss,
+    "DistillationDistanceLoss": DistillationDistanceLoss,
+    "DistillationDBLoss": DistillationDBLoss,
+    "DistillationCTCLoss": DistillationCTCLoss,
+    "DistillationSARLoss": DistillationSARLoss,
+    "DistillationDilaDBLoss": DistillationDilaDBLoss,
+}
+
+
+def build_loss(cfg: dict):
+    """Build the loss of a PaddleOCR `Loss` section, e.g. {"name": "DBLoss", "alpha": 5}."""
+    return build(LOSSES, cfg, kind="Loss")
