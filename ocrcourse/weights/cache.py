@@ -1,0 +1,164 @@
+"""The local cache of official weights: one pinned PyPI wheel in, checked files out.
+
+PaddleOCR publishes its official models on its own servers; RapidOCR repackages the same
+PP-OCRv3 detector, PP-OCRv3 recogniser and v2.0 direction classifier as ONNX files inside an
+ordinary PyPI wheel. A wheel is a zip file, so the course gets official weights with nothing
+but `pip download` and `zipfile`, from the one place every Python set-up can already reach.
+
+Layout under `ocrcourse.settings.home()` (`OCRCOURSE_HOME`, default `~/.cache/ocrcourse`):
+
+    weights/wheels/rapidocr_onnxruntime-1.2.13-py3-none-any.whl   the download (or your copy)
+    weights/onnx/<model>.onnx                                       extracted from the wheel
+    weights/<name>.pdparams, weights/ppocr_keys_v1.txt              converted (see official.py)
+    weights/manifest.json                                           sha256 of everything above
+
+Every file is checked against a pinned sha256, written atomically (temporary file, then
+rename) and, while preparing, guarded by a lock file, so parallel notebooks or test runs
+sharing one cache do not trip over each other.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .. import settings
+from ..errors import WeightsError
+
+__all__ = ["WHEEL_PACKAGE", "WHEEL_VERSION", "WHEEL_FILE", "WHEEL_SHA256", "cache_dir", "sha256_of",
+           "download_wheel", "ensure_wheel", "extract_member", "read_manifest", "update_manifest",
+           "atomic_write", "cache_lock"]
+
+WHEEL_PACKAGE = "rapidocr_onnxruntime"
+WHEEL_VERSION = "1.2.13"
+WHEEL_FILE = f"{WHEEL_PACKAGE}-{WHEEL_VERSION}-py3-none-any.whl"
+WHEEL_SHA256 = "5a88f030a768072f43ceb63992ca683c6d63a39cf7d19987ea261b9d5ba941f2"
+
+
+def cache_dir() -> Path:
+    """Folder of the official-weights cache: `<OCRCOURSE_HOME>/weights`."""
+    return Path(settings.home()) / "weights"
+
+
+def sha256_of(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def atomic_write(path, write) -> None:
+    """Call `write(tmp_path)`, then rename the result to `path` (readers never see half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+@contextlib.contextmanager
+def cache_lock():
+    """Hold `weights/.lock` while preparing (a no-op where `fcntl` does not exist)."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:          # Windows: no lock; atomic writes still keep files whole
+        yield
+        return
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def download_wheel(dest: Path) -> Path:
+    """`python -m pip download --no-deps rapidocr_onnxruntime==1.2.13 -d dest`; the wheel's path."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+           f"{WHEEL_PACKAGE}=={WHEEL_VERSION}", "-d", str(dest)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise WeightsError(_offline_message(dest, f"`{' '.join(cmd)}` could not run: {e}")) from e
+    wheel = dest / WHEEL_FILE
+    if done.returncode != 0 or not wheel.is_file():
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise WeightsError(_offline_message(dest, f"`pip download` failed (exit {done.returncode}): "
+                                                  + " / ".join(tail)))
+    return wheel
+
+
+def _offline_message(wheels: Path, what: str) -> str:
+    return (f"cannot get the official PP-OCR weights: {what}. They come from the PyPI wheel "
+            f"{WHEEL_PACKAGE}=={WHEEL_VERSION}. Either run `make weights` (or `ocrcourse weights "
+            f"--prepare`) on a machine with access to PyPI, or download {WHEEL_FILE} elsewhere "
+            f"(`pip download --no-deps {WHEEL_PACKAGE}=={WHEEL_VERSION}`) and copy it into {wheels}/")
+
+
+def ensure_wheel() -> Path:
+    """The cached wheel, downloaded if missing; its sha256 must equal the pinned one."""
+    wheels = cache_dir() / "wheels"
+    wheel = wheels / WHEEL_FILE
+    if not wheel.is_file():
+        wheels.mkdir(parents=True, exist_ok=True)
+        wheel = download_wheel(wheels)   # looked up at call time, so a test can replace it
+    digest = sha256_of(wheel)
+    if digest != WHEEL_SHA256:
+        raise WeightsError(f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256} (incomplete download or "
+                           "another build); delete it and run `ocrcourse weights --prepare` again")
+    return wheel
+
+
+def extract_member(wheel: Path, member: str, out: Path, sha256: str) -> Path:
+    """Extract one file of the wheel to `out` (unless already there and intact)."""
+    if out.is_file() and sha256_of(out) == sha256:
+        return out
+
+    def write(tmp):
+        try:
+            with zipfile.ZipFile(wheel) as zf, zf.open(member) as src, open(tmp, "wb") as dst:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    dst.write(block)
+        except (zipfile.BadZipFile, KeyError) as e:
+            raise WeightsError(f"{wheel}: cannot extract {member} ({e}); delete the wheel and run "
+                               "`ocrcourse weights --prepare` again") from e
+        if sha256_of(tmp) != sha256:
+            raise WeightsError(f"{member} in {wheel} has an unexpected sha256; delete the wheel and "
+                               "run `ocrcourse weights --prepare` again")
+
+    atomic_write(out, write)
+    return out
+
+
+def read_manifest() -> dict:
+    """`weights/manifest.json` as a dict (empty when nothing was prepared yet)."""
+    path = cache_dir() / "manifest.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}        # a damaged manifest is rebuilt by the next preparation
+
+
+def update_manifest(section: str, key: str, entry: dict) -> dict:
+    """Set `manifest[section][key] = entry` and write the manifest back atomically."""
+    manifest = read_manifest()
+    manifest.setdefault(section, {})[key] = entry
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
+    atomic_write(cache_dir() / "manifest.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return manifest
