@@ -7,13 +7,14 @@ from ocrcourse.errors import ConfigError
 from ocrcourse.registry import build
 
 from .det_mobilenet_v3 import DetMobileNetV3
+from .det_resnet import ResNet
 from .det_resnet_vd import ResNet_vd
 from .rec_mobilenet_v3 import RecMobileNetV3
 from .rec_mv1_enhance import MobileNetV1Enhance
 
 # model_type -> {YAML name -> class}; filled by the imports above as families are added.
 BACKBONES: dict[str, dict] = {
-    "det": {"MobileNetV3": DetMobileNetV3, "ResNet_vd": ResNet_vd},
+    "det": {"MobileNetV3": DetMobileNetV3, "ResNet_vd": ResNet_vd, "ResNet": ResNet},
     "rec": {"MobileNetV3": RecMobileNetV3, "MobileNetV1Enhance": MobileNetV1Enhance},
     "cls": {"MobileNetV3": RecMobileNetV3, "MobileNetV1Enhance": MobileNetV1Enhance},
 }

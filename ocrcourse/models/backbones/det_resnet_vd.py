@@ -10,7 +10,7 @@ from paddle import nn
 
 from ocrcourse.errors import ConfigError
 
-__all__ = ["ResNet_vd", "DEPTHS"]
+__all__ = ["ResNet_vd", "ResNetConvBN", "BottleneckBlock", "BasicBlock", "DEPTHS"]
 
 # layers -> blocks per stage
 DEPTHS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 3],
@@ -18,7 +18,7 @@ DEPTHS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 6, 3], 101: [3, 4, 23, 
 STAGE_WIDTHS = [64, 128, 256, 512]        # "num_filters"; bottlenecks output 4x this
 
 
-class _ConvBN(nn.Layer):
+class ResNetConvBN(nn.Layer):
     """(optional 2x2 avg-pool) -> conv (no bias) -> BatchNorm with its activation inside.
 
     The avg-pool is the "vd" trick (ResNet-D): a downsampling shortcut first averages 2x2
@@ -41,18 +41,28 @@ class _ConvBN(nn.Layer):
         return self._batch_norm(self._conv(x))
 
 
-class _BottleneckBlock(nn.Layer):
-    """1x1 reduce -> 3x3 (stride) -> 1x1 expand x4, plus a shortcut; ResNet-50 and deeper."""
+def _projection(in_channels: int, out_channels: int, stride: int, if_first: bool, vd: bool):
+    """The 1x1 shortcut of a stage's first block. vd: avg-pool 2x2 then a stride-1 conv (not in
+    the very first block, which does not downsample); plain ResNet: a strided 1x1 conv."""
+    if vd:
+        return ResNetConvBN(in_channels, out_channels, 1, stride=1, is_vd_mode=not if_first)
+    return ResNetConvBN(in_channels, out_channels, 1, stride=stride)
+
+
+class BottleneckBlock(nn.Layer):
+    """1x1 reduce -> 3x3 (stride) -> 1x1 expand x4, plus a shortcut; ResNet-50 and deeper.
+
+    `vd` selects the ResNet-D shortcut (ResNet_vd) or the plain one (ResNet)."""
 
     def __init__(self, in_channels: int, out_channels: int, stride: int, shortcut: bool,
-                 if_first: bool):
+                 if_first: bool, vd: bool = True):
         super().__init__()
-        self.conv0 = _ConvBN(in_channels, out_channels, 1, act="relu")
-        self.conv1 = _ConvBN(out_channels, out_channels, 3, stride=stride, act="relu")
-        self.conv2 = _ConvBN(out_channels, out_channels * 4, 1, act=None)
+        self.conv0 = ResNetConvBN(in_channels, out_channels, 1, act="relu")
+        self.conv1 = ResNetConvBN(out_channels, out_channels, 3, stride=stride, act="relu")
+        self.conv2 = ResNetConvBN(out_channels, out_channels * 4, 1, act=None)
         self.shortcut = shortcut
-        if not shortcut:   # first block of a stage: project (and, in vd mode, avg-pool) the input
-            self.short = _ConvBN(in_channels, out_channels * 4, 1, stride=1, is_vd_mode=not if_first)
+        if not shortcut:   # first block of a stage: project the input to the new width
+            self.short = _projection(in_channels, out_channels * 4, stride, if_first, vd)
 
     def forward(self, x):
         y = self.conv2(self.conv1(self.conv0(x)))
@@ -60,17 +70,17 @@ class _BottleneckBlock(nn.Layer):
         return F.relu(short + y)
 
 
-class _BasicBlock(nn.Layer):
-    """3x3 (stride) -> 3x3, plus a shortcut; ResNet-18 and -34."""
+class BasicBlock(nn.Layer):
+    """3x3 (stride) -> 3x3, plus a shortcut; ResNet-18 and -34 (`vd` as in BottleneckBlock)."""
 
     def __init__(self, in_channels: int, out_channels: int, stride: int, shortcut: bool,
-                 if_first: bool):
+                 if_first: bool, vd: bool = True):
         super().__init__()
-        self.conv0 = _ConvBN(in_channels, out_channels, 3, stride=stride, act="relu")
-        self.conv1 = _ConvBN(out_channels, out_channels, 3, act=None)
+        self.conv0 = ResNetConvBN(in_channels, out_channels, 3, stride=stride, act="relu")
+        self.conv1 = ResNetConvBN(out_channels, out_channels, 3, act=None)
         self.shortcut = shortcut
         if not shortcut:
-            self.short = _ConvBN(in_channels, out_channels, 1, stride=1, is_vd_mode=not if_first)
+            self.short = _projection(in_channels, out_channels, stride, if_first, vd)
 
     def forward(self, x):
         y = self.conv1(self.conv0(x))
@@ -112,12 +122,12 @@ class ResNet_vd(nn.Layer):
         self.out_indices = list(out_indices) if out_indices is not None else [0, 1, 2, 3]
 
         # vd stem: three 3x3 convs instead of one 7x7
-        self.conv1_1 = _ConvBN(in_channels, 32, 3, stride=2, act="relu")
-        self.conv1_2 = _ConvBN(32, 32, 3, stride=1, act="relu")
-        self.conv1_3 = _ConvBN(32, 64, 3, stride=1, act="relu")
+        self.conv1_1 = ResNetConvBN(in_channels, 32, 3, stride=2, act="relu")
+        self.conv1_2 = ResNetConvBN(32, 32, 3, stride=1, act="relu")
+        self.conv1_3 = ResNetConvBN(32, 64, 3, stride=1, act="relu")
         self.pool2d_max = nn.MaxPool2D(kernel_size=3, stride=2, padding=1)
 
-        block_cls, expansion = (_BottleneckBlock, 4) if layers >= 50 else (_BasicBlock, 1)
+        block_cls, expansion = (BottleneckBlock, 4) if layers >= 50 else (BasicBlock, 1)
         self.stages, self.out_channels = [], []
         width = 64
         for stage, depth in enumerate(DEPTHS[layers]):
