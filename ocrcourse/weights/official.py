@@ -23,6 +23,8 @@ import copy
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from ..dictionary import OFFICIAL_DICT_NAME
 from ..errors import WeightsError
 from . import cache
@@ -148,8 +150,8 @@ def prepare(name: str) -> dict:
     state, report = convert_weights(model, str(onnx_path), spec["naming"], absent_ok=spec["absent_ok"],
                                     absent_reason=spec["absent_reason"])
     out = _pdparams_path(name)
-    tensors = {k: paddle.to_tensor(v) for k, v in state.items()}
-    cache.atomic_write(out, lambda tmp: paddle.save(tensors, tmp))
+    arrays = {k: np.ascontiguousarray(v) for k, v in state.items()}   # numpy: the file is byte-identical
+    cache.atomic_write(out, lambda tmp: paddle.save(arrays, tmp))      # on every machine (paddle.load gives tensors)
     entry = {"file": out.name, "sha256": cache.sha256_of(out), "onnx": f"onnx/{spec['onnx']}",
              "onnx_sha256": spec["onnx_sha256"], "wheel": cache.WHEEL_FILE, "wheel_sha256": cache.WHEEL_SHA256,
              "report": report.to_dict()}
