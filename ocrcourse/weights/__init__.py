@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 from .cache import cache_dir
-from .official import (OFFICIAL, build_official_model, list_cached, load_converted, official,
-                       official_config, official_dict_path, prepare, prepare_all)
+from .official import (OFFICIAL, build_official_model, conversion_report, list_cached, load_converted,
+                       official, official_config, official_dict_path, prepare, prepare_all)
 from .onnx_to_paddle import ConversionReport, convert_weights, read_onnx_metadata, read_onnx_weights
 
 __all__ = ["OFFICIAL", "official", "official_config", "official_dict_path", "build_official_model",
-           "prepare", "prepare_all", "list_cached", "load_converted", "cache_dir", "ConversionReport",
+           "conversion_report", "prepare", "prepare_all", "list_cached", "load_converted", "cache_dir", "ConversionReport",
            "convert_weights", "read_onnx_weights", "read_onnx_metadata"]

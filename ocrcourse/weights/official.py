@@ -28,10 +28,11 @@ import numpy as np
 from ..dictionary import OFFICIAL_DICT_NAME
 from ..errors import WeightsError
 from . import cache
-from .onnx_to_paddle import by_cls_v20_name, by_static_name, convert_weights, read_onnx_metadata
+from .onnx_to_paddle import (ConversionReport, by_cls_v20_name, by_static_name, convert_weights,
+                             read_onnx_metadata)
 
-__all__ = ["OFFICIAL", "official_config", "official", "official_dict_path", "prepare", "prepare_all",
-           "list_cached", "load_converted", "build_official_model"]
+__all__ = ["OFFICIAL", "official_config", "official", "official_dict_path", "conversion_report", "prepare",
+           "prepare_all", "list_cached", "load_converted", "build_official_model"]
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ OFFICIAL = {
         "onnx_sha256": "897a3ededb38fee0dae2c1ccee38241f37df202c9509e3abca02e9217c5ee615",
         "naming": by_static_name,
         "absent_ok": (), "absent_reason": "",
+        "dictionary_in_metadata": True,      # the ONNX metadata `character` holds ppocr_keys_v1.txt
     },
     "ppocr_mobile_v2.0_cls": {
         "config": _CLS, "config_file": "configs/inference/ch_ppocr_mobile_v2.0_cls_infer.yml",
@@ -141,7 +143,11 @@ def _onnx_file(name: str) -> Path:
 
 
 def prepare(name: str) -> dict:
-    """Fetch, extract and convert one official model (always redone); returns its manifest entry."""
+    """Fetch, extract and convert one official model (always redone); returns its manifest entry.
+
+    `official(name)` calls this only when needed, holding the cache lock; call it directly to
+    redo a conversion (e.g. after changing a model class), ideally inside `cache.cache_lock()`.
+    """
     import paddle
 
     spec = _spec(name)
@@ -151,13 +157,13 @@ def prepare(name: str) -> dict:
                                     absent_reason=spec["absent_reason"])
     out = _pdparams_path(name)
     arrays = {k: np.ascontiguousarray(v) for k, v in state.items()}   # numpy: the file is byte-identical
-    cache.atomic_write(out, lambda tmp: paddle.save(arrays, tmp))      # on every machine (paddle.load gives tensors)
+    cache.atomic_write(out, lambda tmp: paddle.save(arrays, tmp))      # each time (paddle.load gives tensors)
     entry = {"file": out.name, "sha256": cache.sha256_of(out), "onnx": f"onnx/{spec['onnx']}",
              "onnx_sha256": spec["onnx_sha256"], "wheel": cache.WHEEL_FILE, "wheel_sha256": cache.WHEEL_SHA256,
              "report": report.to_dict()}
     cache.update_manifest("models", name, entry)
     log.info("%s: %s", name, report.summary())
-    if name == "PP-OCRv3_rec":
+    if spec.get("dictionary_in_metadata"):
         _write_official_dict(onnx_path)
     return entry
 
@@ -186,8 +192,8 @@ def official(name: str) -> str:
         WeightsError: unknown name; offline with no cached wheel (the message says what to do);
             a damaged download; an architecture that does not fit the official graph.
     """
-    path = _pdparams_path(name)
     _spec(name)
+    path = _pdparams_path(name)
     if not _is_current(path, "models", name):
         with cache.cache_lock():
             if not _is_current(path, "models", name):    # another process may have done it
@@ -204,6 +210,12 @@ def official_dict_path() -> str:
             if not _is_current(path, "dicts", OFFICIAL_DICT_NAME):
                 _write_official_dict(_onnx_file("PP-OCRv3_rec"))
     return str(path)
+
+
+def conversion_report(name: str) -> ConversionReport:
+    """What the conversion of `name` loaded, with which offsets, and what the graph lacked."""
+    official(name)
+    return ConversionReport(**cache.read_manifest()["models"][name]["report"])
 
 
 def prepare_all() -> dict:

@@ -81,10 +81,10 @@ def test_official_dict_is_paddleocr_ppocr_keys_v1():
 
 
 def test_det_threshold_branch_reported_not_zero_filled():
-    entry = weights.prepare_all()["PP-OCRv3_det"]
-    absent = entry["report"]["absent"]
-    assert len(absent) == 13 and all(k.startswith("head.thresh.") for k in absent)
-    assert "threshold" in entry["report"]["absent_reason"]
+    report = weights.conversion_report("PP-OCRv3_det")
+    assert len(report.absent) == 13 and all(k.startswith("head.thresh.") for k in report.absent)
+    assert "threshold" in report.absent_reason and "13 not in the inference graph" in report.summary()
+    assert weights.prepare_all()["PP-OCRv3_det"]["report"] == report.to_dict()
     model = weights.build_official_model("PP-OCRv3_det")
     w = model.head.thresh.conv1.weight.numpy()
     assert np.abs(w).sum() > 0            # initial values kept, not zeros
