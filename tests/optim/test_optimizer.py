@@ -61,6 +61,18 @@ def test_momentum_and_sgd_coupled_l2():
         np.testing.assert_allclose(model.own.weight.numpy().ravel(), init, rtol=1e-6)
 
 
+def test_paramattr_l2_factor_wins_over_global_factor():
+    """Like CTCHead's fc_decay: the parameter's own L2Decay(f_own) is used instead of f."""
+    model = nn.Linear(2, 1, bias_attr=False,
+                      weight_attr=paddle.ParamAttr(regularizer=paddle.regularizer.L2Decay(0.25)))
+    model.weight.set_value(paddle.ones([2, 1]))
+    opt, _ = build_optimizer({"name": "SGD", "lr": {"learning_rate": 0.1},
+                              "regularizer": {"name": "L2", "factor": 0.5}}, 1, 1, model)
+    (model(paddle.zeros([1, 2])) * 0).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(model.weight.numpy().ravel(), [1 - 0.1 * 0.25] * 2, rtol=1e-6)
+
+
 def test_adamw_is_decoupled_and_exempts_names():
     init = np.asarray(FX["adam_float_weight_decay"]["init"])
     model, _, _ = _one_zero_grad_step("AdamW", no_weight_decay_name="own")
