@@ -1,1 +1,17 @@
-"""(filled in by its issue)"""
+"""Training: the loop, checkpoints and the config-driven Trainer.
+
+Where is X:
+    loop.py            train_step, train_one_epoch, evaluate, fit (history DataFrame, callbacks)
+    checkpoint.py      save_checkpoint / load_checkpoint: PaddleOCR's best_accuracy / latest layout, atomic
+    trainer.py         Trainer.from_config(cfg): loaders, model, loss, optimizer, metric from a YAML
+    export_center.py   export_centers: class centers for the Enhanced CTC loss (CenterLoss)
+    extract_student.py extract_submodel: a plain Student state_dict out of a distillation checkpoint
+"""
+from __future__ import annotations
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .loop import TrainState, evaluate, fit, train_one_epoch, train_step
+from .trainer import Trainer
+
+__all__ = ["Trainer", "TrainState", "fit", "train_one_epoch", "train_step", "evaluate",
+           "save_checkpoint", "load_checkpoint"]

@@ -1,0 +1,184 @@
+"""Training checkpoints in PaddleOCR's layout, written atomically.
+
+A checkpoint is three files sharing one prefix inside `Global.save_model_dir`:
+
+    {save_model_dir}/{prefix}.pdparams   model.state_dict()   (what `pretrained_model` loads)
+    {save_model_dir}/{prefix}.pdopt      optimizer.state_dict() (Adam moments, LR scheduler state)
+    {save_model_dir}/{prefix}.states     pickle of {"epoch", "global_step", "best_model_dict", ...}
+
+with `prefix` one of `best_accuracy` (best eval metric so far), `latest` (end of every epoch) and
+`iter_epoch_{N}` (every `save_epoch_step` epochs) — the names PaddleOCR's tools and guides use, so
+`-o Global.checkpoints=./output/x/latest` resumes and `Global.pretrained_model=./output/x/best_accuracy`
+fine-tunes, exactly as in the official commands.
+
+Departure from PaddleOCR, on purpose: every file is first written to a temporary file in the same
+directory and then moved into place with `os.replace`, which is atomic on POSIX and Windows. A run
+killed while saving leaves the previous checkpoint intact instead of a torn `.pdparams`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import paddle
+
+from ..errors import WeightsError
+
+__all__ = ["atomic_write", "save_checkpoint", "load_checkpoint", "checkpoint_files", "unwrap"]
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".pdparams", ".pdopt", ".states")
+
+
+def unwrap(model: paddle.nn.Layer) -> paddle.nn.Layer:
+    """The Layer inside a `paddle.DataParallel` wrapper (or the model itself)."""
+    return getattr(model, "_layers", model)
+
+
+def checkpoint_files(prefix: str | os.PathLike) -> dict[str, Path]:
+    """`{".pdparams": Path, ".pdopt": Path, ".states": Path}` for a prefix such as `output/x/latest`."""
+    prefix = _strip_suffix(str(prefix))
+    return {s: Path(prefix + s) for s in SUFFIXES}
+
+
+def _strip_suffix(prefix: str) -> str:
+    for s in SUFFIXES:
+        if prefix.endswith(s):
+            return prefix[: -len(s)]
+    return prefix
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Call `write(tmp_path)` on a fresh temporary file next to `path`, then rename it to `path`.
+
+    The rename is atomic, so `path` always holds either the old complete file or the new one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f:        # make the bytes durable before the rename publishes them
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _param_names(model) -> dict[str, str]:
+    """state_dict key -> Paddle's internal parameter name (`linear_3.w_0`), which keys `.pdopt`."""
+    return {key: p.name for key, p in unwrap(model).named_parameters()}
+
+
+def _rename_optimizer_state(opt_state: dict, saved_names: dict, model) -> dict:
+    """Re-key `.pdopt` entries from the saved run's parameter names to this model's.
+
+    Paddle keys optimizer state by internal names such as `linear_3.w_0_moment1_0`, numbered by a
+    process-wide counter: the same model built second in a notebook is `linear_7`. We map
+    old -> new name through the state_dict keys both runs share.
+    """
+    mapping = {saved_names[k]: new for k, new in _param_names(model).items() if k in saved_names}
+    if all(old == new for old, new in mapping.items()):
+        return opt_state
+    olds = sorted(mapping, key=len, reverse=True)       # longest first: linear_10.w_0 before linear_1.w_0
+    renamed = {}
+    for key, value in opt_state.items():
+        old = next((o for o in olds if key == o or key.startswith(o + "_")), None)
+        renamed[mapping[old] + key[len(old):] if old else key] = value
+    return renamed
+
+
+def _paddle_save(obj: Any) -> Callable[[str], None]:
+    return lambda tmp: paddle.save(obj, tmp)
+
+
+def _pickle_save(obj: Any) -> Callable[[str], None]:
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            pickle.dump(obj, f, protocol=2)     # protocol 2, as PaddleOCR writes `.states`
+    return write
+
+
+def save_checkpoint(model: paddle.nn.Layer, optimizer, save_dir: str | os.PathLike, prefix: str, *,
+                    epoch: int, global_step: int, best_model_dict: dict | None = None,
+                    lr_scheduler=None, **extra) -> Path:
+    """Write `{save_dir}/{prefix}.pdparams/.pdopt/.states` atomically; returns the prefix path.
+
+    Args:
+        model: the (possibly DataParallel-wrapped) model; keys are saved without a wrapper prefix,
+            so a `DistillationModel` gives `Student.` / `Student2.` / `Teacher.` keys.
+        optimizer: its `state_dict()` goes to `.pdopt` (None skips the file).
+        epoch: the last *completed* epoch (1-based, as PaddleOCR); a resume starts at epoch + 1.
+            A run stopped inside an epoch (by `max_steps`) also passes `step_in_epoch=k`: the
+            resume skips the k batches of epoch + 1 it has already trained on.
+        global_step: optimiser steps taken so far.
+        best_model_dict: the best eval metrics so far (PaddleOCR's `best_model_dict`).
+        lr_scheduler: its state is stored in `.states` too, so resuming never depends on whether the
+            optimizer embedded it.
+        **extra: further picklable entries for `.states` (e.g. `step_in_epoch`, `config`).
+    """
+    prefix_path = Path(save_dir) / prefix
+    files = checkpoint_files(prefix_path)
+    states = {"epoch": int(epoch), "global_step": int(global_step),
+              "best_model_dict": dict(best_model_dict or {}), **extra,
+              "param_names": _param_names(model)}
+    if lr_scheduler is not None and hasattr(lr_scheduler, "state_dict"):
+        states["lr_scheduler"] = lr_scheduler.state_dict()
+    atomic_write(files[".pdparams"], _paddle_save(unwrap(model).state_dict()))
+    if optimizer is not None:
+        atomic_write(files[".pdopt"], _paddle_save(optimizer.state_dict()))
+    atomic_write(files[".states"], _pickle_save(states))
+    logger.info("saved checkpoint %s (epoch %d, step %d)", prefix_path, epoch, global_step)
+    return prefix_path
+
+
+def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer=None,
+                    lr_scheduler=None) -> dict:
+    """Resume from `prefix` (`Global.checkpoints`): restore model, optimizer, LR scheduler.
+
+    Every model key must be present with the same shape (resume is exact or it fails loudly);
+    use `models.pretrained.load_pretrained` for partial loading and fine-tuning.
+
+    Returns:
+        The `.states` dict plus `start_epoch` (the epoch to run next) and `step_in_epoch`
+        (batches of that epoch already trained on); just those two when there is no `.states`.
+    """
+    files = checkpoint_files(prefix)
+    if not files[".pdparams"].is_file():
+        raise WeightsError(f"checkpoint {files['.pdparams']} not found; Global.checkpoints takes a prefix "
+                           f"such as ./output/my_run/latest (without .pdparams)")
+    state = paddle.load(str(files[".pdparams"]))
+    own = unwrap(model).state_dict()
+    missing = sorted(set(own) - set(state))
+    bad = sorted(k for k in own if k in state and list(own[k].shape) != list(state[k].shape))
+    if missing or bad:
+        raise WeightsError(f"checkpoint {files['.pdparams']} does not match the model: missing keys "
+                           f"{missing[:5]}{'...' if len(missing) > 5 else ''}, shape mismatches {bad[:5]}; "
+                           f"was it saved from this config? To fine-tune use Global.pretrained_model instead")
+    unwrap(model).set_state_dict(state)
+    states: dict = {}
+    if files[".states"].is_file():
+        with open(files[".states"], "rb") as f:
+            states = pickle.load(f)
+    if optimizer is not None and files[".pdopt"].is_file():
+        opt_state = paddle.load(str(files[".pdopt"]))
+        if states.get("param_names"):
+            opt_state = _rename_optimizer_state(opt_state, states["param_names"], model)
+        optimizer.set_state_dict(opt_state)
+    elif optimizer is not None:
+        logger.warning("%s missing: optimizer starts fresh", files[".pdopt"])
+    if lr_scheduler is not None and "lr_scheduler" in states:
+        lr_scheduler.set_state_dict(states["lr_scheduler"])
+    epoch = int(states.get("epoch", 0))
+    states["start_epoch"] = epoch + 1
+    states.setdefault("step_in_epoch", 0)
+    logger.info("resumed from %s: epoch %d, step %d", prefix, epoch, states.get("global_step", 0))
+    return states

@@ -1,0 +1,216 @@
+"""`Trainer.from_config(cfg)`: every object of a PaddleOCR-schema config, wired as `tools/train.py` does.
+
+    from ocrcourse.config import load_config
+    from ocrcourse.train import Trainer
+    cfg = load_config("configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_student_quick.yml", ["Global.max_steps=20"])
+    trainer = Trainer.from_config(cfg)
+    history = trainer.fit(on_step=lambda s: print(s.step, s.losses["loss"]))
+
+The order follows PaddleOCR: seed, (distributed set-up), data loaders, post-process, model (its
+head size taken from the post-process dictionary), loss, optimizer + LR schedule, metric,
+`pretrained_model` or `checkpoints`, then the model is wrapped in `paddle.DataParallel` when
+several processes run (`python -m paddle.distributed.launch --nproc_per_node 2 tools/train.py`).
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from pathlib import Path
+
+import paddle
+
+from ..errors import ConfigError
+from ..settings import device, seed_everything
+from .checkpoint import load_checkpoint, unwrap
+from .loop import evaluate, fit
+
+__all__ = ["Trainer", "wire_dictionary_size", "GLOBAL_KEYS", "PADDLEOCR_GLOBAL_KEYS"]
+
+logger = logging.getLogger(__name__)
+
+# `Global` keys the trainer reads.
+GLOBAL_KEYS = {
+    "epoch_num", "eval_batch_step", "print_batch_step", "save_epoch_step", "save_model_dir",
+    "pretrained_model", "checkpoints", "use_amp", "seed", "cal_metric_during_train", "use_visualdl",
+    "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level",
+}
+# `Global` keys official configs carry that are read elsewhere (transforms, post-process,
+# export, inference tools) or not at all; accepted without a message.
+PADDLEOCR_GLOBAL_KEYS = {
+    "use_gpu", "use_xpu", "use_npu", "use_mlu", "log_smooth_window", "save_inference_dir", "infer_img",
+    "save_res_path", "distributed", "d2s_train_image_shape", "debug", "character_dict_path",
+    "character_type", "max_text_length", "infer_mode", "use_space_char", "load_static_weights",
+    "label_list", "amp_custom_black_list", "amp_custom_white_list", "amp_dtype", "use_sync_bn",
+    "uniform_output_enabled", "class_path", "is_float16", "use_tensorrt",
+}
+
+
+def _distributed() -> bool:
+    return int(os.environ.get("PADDLE_TRAINERS_NUM", "1")) > 1
+
+
+def _heads(arch: dict):
+    """Yield every `Head` dict of an Architecture (one per sub-model for a DistillationModel)."""
+    if "Models" in arch:
+        for sub in arch["Models"].values():
+            if sub.get("Head"):
+                yield sub["Head"]
+    elif arch.get("Head"):
+        yield arch["Head"]
+
+
+def wire_dictionary_size(cfg: dict, post_process) -> tuple[dict, dict]:
+    """Return (Architecture, Loss) copies with the class counts PaddleOCR's tools/train.py fills in.
+
+    A rec head's size comes from the dictionary the post-process decodes with: `out_channels`
+    = len(post_process.character) (blank included) for a CTCHead, `out_channels_list`
+    {CTCLabelDecode: n, SARLabelDecode: n + 2} for a MultiHead; a `DistillationSARLoss` ignores
+    the SAR padding index n + 1. Heads without a dictionary (DB, cls) are left alone.
+    The caller's config is not modified.
+    """
+    arch, loss = copy.deepcopy(cfg["Architecture"]), copy.deepcopy(cfg["Loss"])
+    character = getattr(post_process, "character", None)
+    if character is None:
+        return arch, loss
+    n = len(character)
+    for head in _heads(arch):
+        if head.get("name") == "MultiHead":
+            head["out_channels_list"] = {"CTCLabelDecode": n, "SARLabelDecode": n + 2}
+        elif head.get("name") != "ClsHead":
+            head["out_channels"] = n
+    for entry in loss.get("loss_config_list") or []:
+        for name, params in entry.items():
+            if name == "DistillationSARLoss" and params is not None:
+                params["ignore_index"] = n + 1
+    return arch, loss
+
+
+def _check_global(global_cfg: dict) -> None:
+    unknown = sorted(set(global_cfg) - GLOBAL_KEYS - PADDLEOCR_GLOBAL_KEYS)
+    if unknown:
+        logger.info("Global keys ignored by the trainer: %s", unknown)
+    if "epoch_num" not in global_cfg:
+        raise ConfigError("Global.epoch_num is missing: how many epochs to train (e.g. -o Global.epoch_num=2)")
+
+
+def _amp_scaler(g: dict):
+    if not g.get("use_amp"):
+        return None
+    if device() != "gpu":
+        logger.info("Global.use_amp is set but there is no GPU: training in float32 on CPU")
+        return None
+    return paddle.amp.GradScaler(init_loss_scaling=g.get("scale_loss", 1.0),
+                                 use_dynamic_loss_scaling=g.get("use_dynamic_loss_scaling", False))
+
+
+def _visualdl(g: dict, rank: int):
+    if not g.get("use_visualdl") or rank != 0:
+        return None
+    try:
+        from visualdl import LogWriter
+    except ImportError:
+        logger.warning("Global.use_visualdl is true but VisualDL is not installed (pip install visualdl); "
+                       "curves are still in history.csv")
+        return None
+    return LogWriter(logdir=str(Path(g.get("save_model_dir") or "./output") / "vdl"))
+
+
+class Trainer:
+    """All objects of one training run, built from a config; `fit()` trains, `evaluate()` scores.
+
+    PP-OCR strategy: the training recipe of every PP-OCR model — single model, DML, CML and
+    U-DML distillation (蒸馏) — runs through the same loop (train/loop.py); the config alone
+    decides what is trained. Paper: PP-OCR arXiv:2009.09941, PP-OCRv2 arXiv:2109.03144,
+    PP-OCRv3 arXiv:2206.03001. Lesson: lessons/09_training.ipynb.
+
+    Attributes: cfg, model (DataParallel-wrapped when distributed), train_loader, eval_loader,
+    loss_fn, optimizer, lr_scheduler, post_process, metric, resume (the checkpoint states or {}).
+    """
+
+    def __init__(self, cfg: dict, model, train_loader, loss_fn, optimizer, lr_scheduler=None,
+                 eval_loader=None, post_process=None, metric=None, resume: dict | None = None):
+        self.cfg = cfg
+        self.model, self.train_loader, self.eval_loader = model, train_loader, eval_loader
+        self.loss_fn, self.optimizer, self.lr_scheduler = loss_fn, optimizer, lr_scheduler
+        self.post_process, self.metric = post_process, metric
+        self.resume = resume or {}
+
+    @classmethod
+    def from_config(cls, cfg: dict, *, with_eval: bool = True) -> "Trainer":
+        """Build everything `cfg` describes (the config is not modified)."""
+        from ..data import build_dataloader
+        from ..losses import build_loss
+        from ..metrics import build_metric
+        from ..models import build_model
+        from ..optim import build_optimizer
+        from ..postprocess import build_postprocess
+
+        g = cfg["Global"]
+        _check_global(g)
+        seed_everything(int(g.get("seed", 1024)))
+        if _distributed():
+            paddle.distributed.init_parallel_env()
+        train_loader = build_dataloader(cfg, "Train")
+        if len(train_loader) == 0:
+            raise ConfigError("Train: the data loader is empty; check Train.dataset.label_file_list and that "
+                              "batch_size_per_card is not larger than the dataset with drop_last: true")
+        eval_loader = build_dataloader(cfg, "Eval") if with_eval and cfg.get("Eval") else None
+        post_process = build_postprocess(cfg["PostProcess"], g) if cfg.get("PostProcess") else None
+        arch, loss_cfg = wire_dictionary_size(cfg, post_process)
+        model = build_model(arch)
+        loss_fn = build_loss(loss_cfg)
+        optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], epochs=int(g["epoch_num"]),
+                                                  step_each_epoch=len(train_loader), model=model)
+        metric = build_metric(cfg["Metric"]) if cfg.get("Metric") else None
+        resume = {}
+        if g.get("checkpoints"):
+            resume = load_checkpoint(g["checkpoints"], model, optimizer, lr_scheduler)
+        elif g.get("pretrained_model"):
+            from ..models.pretrained import load_pretrained
+            load_pretrained(model, g["pretrained_model"])
+        if _distributed():
+            model = paddle.DataParallel(model)
+        return cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
+                   metric, resume)
+
+    def _log_file(self):
+        out = self.cfg["Global"].get("save_model_dir")
+        if not out or paddle.distributed.get_rank() != 0:
+            return None
+        Path(out).mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(Path(out) / "train.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(name)s %(levelname)s: %(message)s"))
+        logging.getLogger("ocrcourse").addHandler(handler)
+        logging.getLogger("ocrcourse").setLevel(logging.INFO)
+        return handler
+
+    def fit(self, on_step=None, on_eval=None, progress: bool = True):
+        """Train as `Global` says; returns the history DataFrame (also written to history.csv)."""
+        g = self.cfg["Global"]
+        handler = self._log_file()
+        try:
+            if handler is not None:
+                from ..config import dump_config
+                dump_config(self.cfg, Path(g["save_model_dir"]) / "config.yml")
+            return fit(
+                self.model, self.train_loader, self.loss_fn, self.optimizer, self.lr_scheduler,
+                epochs=int(g["epoch_num"]), eval_loader=self.eval_loader, post_process=self.post_process,
+                metric=self.metric, main_indicator=(self.cfg.get("Metric") or {}).get("main_indicator"),
+                save_model_dir=g.get("save_model_dir"), eval_batch_step=g.get("eval_batch_step", [0, 2000]),
+                print_batch_step=int(g.get("print_batch_step", 10)),
+                save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=g.get("max_steps"),
+                cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
+                seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
+                scaler=_amp_scaler(g), visualdl=_visualdl(g, paddle.distributed.get_rank()),
+                config=self.cfg, progress=progress)
+        finally:
+            if handler is not None:
+                logging.getLogger("ocrcourse").removeHandler(handler)
+                handler.close()
+
+    def evaluate(self) -> dict:
+        """The metric dict over the Eval set (what `ocrcourse eval` prints)."""
+        if self.eval_loader is None or self.metric is None or self.post_process is None:
+            raise ConfigError("evaluate needs Eval, PostProcess and Metric sections in the config")
+        return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric)
