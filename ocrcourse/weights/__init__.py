@@ -15,5 +15,5 @@ from .official import (OFFICIAL, build_official_model, conversion_report, list_c
 from .onnx_to_paddle import ConversionReport, convert_weights, read_onnx_metadata, read_onnx_weights
 
 __all__ = ["OFFICIAL", "official", "official_config", "official_dict_path", "build_official_model",
-           "conversion_report", "prepare", "prepare_all", "list_cached", "load_converted", "cache_dir", "ConversionReport",
-           "convert_weights", "read_onnx_weights", "read_onnx_metadata"]
+           "conversion_report", "prepare", "prepare_all", "list_cached", "load_converted", "cache_dir",
+           "ConversionReport", "convert_weights", "read_onnx_weights", "read_onnx_metadata"]

@@ -1,12 +1,12 @@
 """The official PP-OCR models, offline: `official(name)` -> a cached `.pdparams` path.
 
-Three models make up the PP-OCRv3 system PaddleOCR ships as its default:
+Three models make up the PP-OCRv3 system as RapidOCR 1.2.13 packages it:
 
-| name                    | what it is                                    | fixture / config         |
-|-------------------------|-----------------------------------------------|--------------------------|
-| `PP-OCRv3_det`          | DB detector, MobileNetV3-large x0.5 + RSE-FPN | c, ch_PP-OCRv3_det_infer |
-| `PP-OCRv3_rec`          | SVTR-LCNet recogniser, CTC branch             | g, ch_PP-OCRv3_rec_infer |
-| `ppocr_mobile_v2.0_cls` | text direction classifier (0 / 180 degrees)   | h, ch_ppocr_mobile_v2.0_cls_infer |
+| name                    | what it is                                   | fixture, inference model |
+|-------------------------|----------------------------------------------|--------------------------|
+| `PP-OCRv3_det`          | DB detector, MobileNetV3-large x0.5, RSE-FPN | c, ch_PP-OCRv3_det_infer |
+| `PP-OCRv3_rec`          | SVTR-LCNet recogniser, CTC branch            | g, ch_PP-OCRv3_rec_infer |
+| `ppocr_mobile_v2.0_cls` | text direction classifier (0 / 180 degrees)  | h, ch_ppocr_mobile_v2.0_cls_infer |
 
 `official(name)` builds our model from the official inference architecture, converts the
 matching ONNX file of the pinned RapidOCR wheel into it (see `onnx_to_paddle.py` and
@@ -14,8 +14,9 @@ matching ONNX file of the pinned RapidOCR wheel into it (see `onnx_to_paddle.py`
 its path. `build_official_model(name)` returns the model itself, in eval mode, weights loaded.
 
 The inference configs below are mirrored, key for key, by `configs/inference/*.yml`. The rec
-one has only the CTC branch of PP-OCRv3's MultiHead: the SAR branch (guided training, 指导训练)
-exists only in training, and its 24.9 M parameters are not in the inference graph.
+one has only the CTC branch of PP-OCRv3's MultiHead: the SAR branch (GTC, guided training of
+CTC, Attention指导CTC训练) exists only in training; its 24.9 M parameters are not in the
+inference graph.
 """
 from __future__ import annotations
 
@@ -159,7 +160,8 @@ def prepare(name: str) -> dict:
     arrays = {k: np.ascontiguousarray(v) for k, v in state.items()}   # numpy: the file is byte-identical
     cache.atomic_write(out, lambda tmp: paddle.save(arrays, tmp))      # each time (paddle.load gives tensors)
     entry = {"file": out.name, "sha256": cache.sha256_of(out), "onnx": f"onnx/{spec['onnx']}",
-             "onnx_sha256": spec["onnx_sha256"], "wheel": cache.WHEEL_FILE, "wheel_sha256": cache.WHEEL_SHA256,
+             "onnx_sha256": spec["onnx_sha256"], "wheel": cache.WHEEL_FILE,
+             "wheel_sha256": cache.WHEEL_SHA256,
              "report": report.to_dict()}
     cache.update_manifest("models", name, entry)
     log.info("%s: %s", name, report.summary())

@@ -4,9 +4,10 @@ The ONNX files shipped by RapidOCR were exported from PaddleOCR's inference mode
 paddle2onnx. Every weight is a `Constant` node whose output is named after Paddle's *static
 parameter name*: `conv2d_5.w_0` (a conv weight), `batch_norm_3.w_1` (a BN running mean),
 `linear_13.b_0` (a fully-connected bias) ... These names come from Paddle's `unique_name`
-counter: the n-th `Conv2D` built in a program is `conv2d_n`. So if we build our model in a
-fresh `paddle.utils.unique_name.guard()`, each of our tensors gets the name the same tensor had
-in PaddleOCR, up to a constant shift per layer family (facts §13):
+counter: `Conv2D` layers are named `conv2d_0`, `conv2d_1`, ... in the order they are built,
+and each layer family (conv2d, batch_norm, linear, ...) counts on its own. So if we build our
+model in a fresh `paddle.utils.unique_name.guard()`, each of our tensors gets the name the same
+tensor had in PaddleOCR, up to a constant shift per layer family (facts §13):
 
     onnx index = our index + offset[family],   offset = min index in ONNX - min index in ours
 

@@ -121,3 +121,12 @@ def test_cli_on_empty_cache_says_how_to_prepare(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OCRCOURSE_HOME", str(tmp_path))
     assert cli.main(["weights"]) == 0
     assert "ocrcourse weights --prepare" in capsys.readouterr().out
+
+
+def test_cli_prepare_prints_the_conversion_reports(capsys):
+    assert cli.main(["weights", "--prepare"]) == 0
+    out = capsys.readouterr().out
+    assert "PP-OCRv3_det: 288 tensors loaded" in out and "13 not in the inference graph" in out
+    assert "PP-OCRv3_rec: 196 tensors loaded" in out and "'conv2d': 37" in out
+    assert "ppocr_mobile_v2.0_cls: 213 tensors loaded" in out
+    assert "ppocr_keys_v1.txt" in out
