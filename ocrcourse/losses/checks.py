@@ -10,7 +10,7 @@ import paddle
 
 from ocrcourse.errors import OCRCourseError
 
-__all__ = ["NonFiniteError", "check_finite"]
+__all__ = ["NonFiniteError", "check_finite", "as_tensor"]
 
 
 class NonFiniteError(OCRCourseError, FloatingPointError):
@@ -34,3 +34,8 @@ def check_finite(tensor: paddle.Tensor, where: str) -> None:
             f"{where} contains {n_nan} NaN value(s) and/or Inf. The model diverged or its input "
             "was broken: lower the learning rate (Optimizer.lr.learning_rate), check that images "
             "are normalised and labels are valid, and restart from the last good checkpoint.")
+
+
+def as_tensor(value) -> paddle.Tensor:
+    """A batch entry as a Tensor (loaders give Tensors, lessons may pass numpy arrays)."""
+    return value if isinstance(value, paddle.Tensor) else paddle.to_tensor(value)

@@ -1,10 +1,9 @@
 """Cross-entropy for the text direction classifier (0° / 180°)."""
 from __future__ import annotations
 
-import paddle
 from paddle import nn
 
-from .checks import check_finite
+from .checks import as_tensor, check_finite
 
 __all__ = ["ClsLoss"]
 
@@ -25,5 +24,5 @@ class ClsLoss(nn.Layer):
 
     def forward(self, predicts, batch: list) -> dict:
         check_finite(predicts, "ClsLoss: logits")
-        label = paddle.to_tensor(batch[1]).astype("int64")
+        label = as_tensor(batch[1]).astype("int64")
         return {"loss": self.loss_func(predicts, label)}

@@ -5,8 +5,22 @@ import paddle
 from paddle import nn
 
 from ocrcourse.errors import ConfigError
+from ocrcourse.registry import accepted_keys
 
 __all__ = ["CombinedLoss"]
+
+
+def _build_entry(table: dict, name: str, params: dict) -> nn.Layer:
+    """Build one entry. Not through `registry.build`: here `name` is a constructor argument
+    of the sub-loss (the key prefix, e.g. `name: dml_ctc`), not the registry name."""
+    if name not in table:
+        raise ConfigError(f"CombinedLoss: unknown loss {name!r}; available: {sorted(table)}")
+    accepted = accepted_keys(table[name])
+    unknown = set(params) - accepted
+    if unknown:
+        raise ConfigError(f"CombinedLoss entry {name}: unknown keys {sorted(unknown)}; "
+                          f"valid keys: {sorted(accepted | {'weight'})}")
+    return table[name](**params)
 
 
 class CombinedLoss(nn.Layer):
@@ -30,7 +44,6 @@ class CombinedLoss(nn.Layer):
         super().__init__()
         # Imported here: the registry in __init__.py imports this module too.
         from ocrcourse.losses import LOSSES
-        from ocrcourse.registry import build
 
         if not isinstance(loss_config_list, list) or not loss_config_list:
             raise ConfigError("CombinedLoss: loss_config_list must be a non-empty list of "
@@ -46,7 +59,7 @@ class CombinedLoss(nn.Layer):
             if "weight" not in params:
                 raise ConfigError(f"CombinedLoss: {name} has no 'weight' (keys: {sorted(params)})")
             self.loss_weight.append(params.pop("weight"))
-            funcs.append(build(LOSSES, {"name": name, **params}, kind="Loss"))
+            funcs.append(_build_entry(LOSSES, name, params))
         self.loss_func = nn.LayerList(funcs)
 
     def forward(self, predicts, batch: list) -> dict:

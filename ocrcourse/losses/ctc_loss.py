@@ -5,7 +5,7 @@ import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
-from .checks import check_finite
+from .checks import as_tensor, check_finite
 
 __all__ = ["CTCLoss"]
 
@@ -43,8 +43,8 @@ class CTCLoss(nn.Layer):
         logits = predicts.transpose([1, 0, 2])            # (T, N, C), as Paddle's CTC wants
         steps, n = logits.shape[0], logits.shape[1]
         input_lengths = paddle.full([n], steps, dtype="int64")
-        labels = paddle.to_tensor(batch[1]).astype("int32")
-        label_lengths = paddle.to_tensor(batch[2]).astype("int64")
+        labels = as_tensor(batch[1]).astype("int32")
+        label_lengths = as_tensor(batch[2]).astype("int64")
         if int(label_lengths.max()) == 0:
             # Paddle's CTC kernel aborts the process (SIGFPE) when every label is empty, so
             # that case is computed here: the only alignment is all blanks.

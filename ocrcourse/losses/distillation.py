@@ -26,7 +26,6 @@ from .checks import check_finite
 from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
 from .sar_loss import SARLoss
-from .seg_losses import BalanceLoss, DiceLoss
 
 __all__ = ["DMLLoss", "DistanceLoss", "DistillationDMLLoss", "DistillationDistanceLoss",
            "DistillationDBLoss", "DistillationCTCLoss", "DistillationSARLoss",

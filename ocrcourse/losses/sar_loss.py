@@ -1,10 +1,9 @@
 """Cross-entropy of the SAR attention branch (the PP-OCRv3 rec guidance head)."""
 from __future__ import annotations
 
-import paddle
 from paddle import nn
 
-from .checks import check_finite
+from .checks import as_tensor, check_finite
 
 __all__ = ["SARLoss"]
 
@@ -34,7 +33,7 @@ class SARLoss(nn.Layer):
     def forward(self, predicts, batch: list) -> dict:
         check_finite(predicts, "SARLoss: logits")
         predict = predicts[:, :-1, :]                                   # steps 0 .. S-2
-        label = paddle.to_tensor(batch[1]).astype("int64")[:, 1:]       # tokens 1 .. S-1
+        label = as_tensor(batch[1]).astype("int64")[:, 1:]       # tokens 1 .. S-1
         num_classes = predict.shape[2]
         loss = self.loss_func(predict.reshape([-1, num_classes]), label.reshape([-1]))
         return {"loss": loss}

@@ -67,5 +67,38 @@ def test_config_is_not_mutated_and_errors_are_clear():
     assert CML == before
     with pytest.raises(ConfigError, match="weight"):
         build_loss({"name": "CombinedLoss", "loss_config_list": [{"CTCLoss": {}}]})
-    with pytest.raises(ConfigError, match="unknown name"):
+    with pytest.raises(ConfigError, match="unknown loss"):
         build_loss({"name": "CombinedLoss", "loss_config_list": [{"NoSuchLoss": {"weight": 1}}]})
+
+
+REC_V3 = {"name": "CombinedLoss", "loss_config_list": [
+    {"DistillationDMLLoss": {"weight": 1.0, "act": "softmax", "use_log": True,
+                             "model_name_pairs": [["Student", "Teacher"]], "key": "head_out",
+                             "multi_head": True, "dis_head": "ctc", "name": "dml_ctc"}},
+    {"DistillationDMLLoss": {"weight": 0.5, "act": "softmax", "use_log": True,
+                             "model_name_pairs": [["Student", "Teacher"]], "key": "head_out",
+                             "multi_head": True, "dis_head": "sar", "name": "dml_sar"}},
+    {"DistillationDistanceLoss": {"weight": 1.0, "mode": "l2", "key": "backbone_out",
+                                  "model_name_pairs": [["Student", "Teacher"]]}},
+    {"DistillationCTCLoss": {"weight": 1.0, "model_name_list": ["Student", "Teacher"],
+                             "key": "head_out", "multi_head": True}},
+    {"DistillationSARLoss": {"weight": 1.0, "model_name_list": ["Student", "Teacher"],
+                             "key": "head_out", "multi_head": True, "ignore_index": 6}},
+]}
+
+
+def test_ppocrv3_rec_recipe_keys_and_total():
+    rng = np.random.RandomState(0)
+
+    def out():
+        return {"head_out": {"ctc": _t(rng.randn(2, 6, 5)), "sar": _t(rng.randn(2, 4, 6))},
+                "backbone_out": _t(rng.randn(2, 3, 1, 6))}
+    preds = {"Student": out(), "Teacher": out()}
+    batch = [None, paddle.to_tensor([[1, 2, 0], [3, 0, 0]]),
+             paddle.to_tensor([[5, 1, 2, 6], [5, 3, 6, 6]]), paddle.to_tensor([2, 1]), None]
+    result = build_loss(REC_V3)(preds, batch)
+    assert set(result) == {"dml_ctc_0", "dml_sar_0", "loss_distance_l2_Student_Teacher_0",
+                           "loss_ctc_Student_0", "loss_ctc_Teacher_1", "loss_sar_Student_0",
+                           "loss_sar_Teacher_1", "loss"}
+    parts = sum(float(v) for k, v in result.items() if k != "loss")
+    assert float(result["loss"]) == pytest.approx(parts, rel=1e-5)   # dml_sar already × 0.5
