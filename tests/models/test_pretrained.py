@@ -1,8 +1,6 @@
 """load_pretrained: plain and distillation checkpoints, clear errors for bad files."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import paddle
 import pytest
