@@ -37,6 +37,7 @@ class CenterLoss(nn.Layer):
     pulls features of one character together so that similar-looking characters separate.
     Papers: Wen et al., "A Discriminative Feature Learning Approach for Deep Face
     Recognition", ECCV 2016; PP-OCRv2, arXiv:2109.03144, Sec. 3.2.
+    Lesson: lessons/14_enhanced_ctc.ipynb.
 
     Quirks kept from PaddleOCR (they define what training optimises):
     - `centers` is a plain float64 tensor, not a parameter: training never updates it. Good

@@ -28,6 +28,7 @@ class CombinedLoss(nn.Layer):
 
     PP-OCR strategy: how the distillation recipes are assembled (CML for det, U-DML for rec,
     Enhanced CTC = CTC + Center loss); the training loop sees one loss like any other.
+    Lesson: lessons/11_distillation_basics.ipynb.
 
     Args:
         loss_config_list: [{LossName: {weight: w, <constructor keys>}}, ...], each LossName

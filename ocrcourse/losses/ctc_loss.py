@@ -16,6 +16,7 @@ class CTCLoss(nn.Layer):
     PP-OCR strategy: CTC recognition (CTC 损失); with `use_focal_loss` the focal re-weighting
     used by the v2 "Enhanced CTC loss" (增强CTC损失) recipe.
     Paper: Graves et al., ICML 2006; CRNN, arXiv:1507.05717; PP-OCRv2, arXiv:2109.03144.
+    Lesson: lessons/09_crnn_recognition.ipynb.
 
     Paddle's `nn.CTCLoss` takes raw logits (it applies log-softmax itself), uses blank = 0
     and, with reduction 'none', returns the negative log-likelihood per sample. As in

@@ -18,7 +18,7 @@ class DBLoss(nn.Layer):
 
     PP-OCR strategy: DB text detection (可微分二值化, Differentiable Binarization), the
     detector of every PP-OCR version. Paper: DB, arXiv:1911.08947 (Eq. 6-8); PP-OCR,
-    arXiv:2009.09941. Lesson: the DB loss lesson.
+    arXiv:2009.09941. Lesson: lessons/04_db_head_and_labels.ipynb.
 
     Quirk kept from PaddleOCR: with the default `main_loss_type='DiceLoss'` the "balanced"
     shrink loss is a scalar Dice times (Pc+Nc)/(Pc+Nc+eps) -- no effective OHEM and no BCE

@@ -63,7 +63,7 @@ class DMLLoss(nn.Layer):
 
     PP-OCR strategy: Deep Mutual Learning (深度互学习 DML), the core of U-DML (PP-OCRv2 rec)
     and of CML (协同互学习, PP-OCRv2/v3 det). Paper: Zhang et al., "Deep Mutual Learning",
-    CVPR 2018; PP-OCRv2, arXiv:2109.03144.
+    CVPR 2018; PP-OCRv2, arXiv:2109.03144. Lesson: lessons/11_distillation_basics.ipynb.
 
     - act: 'softmax' (last axis), 'sigmoid' or None (inputs are already probabilities);
       after it, 1e-10 is added to both inputs.
@@ -184,6 +184,7 @@ class DistillationDistanceLoss(DistanceLoss):
     """`DistanceLoss` between each pair of models, e.g. on `backbone_out`.
 
     PP-OCR strategy: U-DML feature supervision (PP-OCRv2/v3 rec, mode l2, weight 1).
+    Lesson: lessons/13_udml_recognition.ipynb.
 
     Quirk kept: '_l2' is appended to `name` whatever the mode, so keys read
     `loss_distance_l2_{A}_{B}_{idx}`. No `loss` key is added (CombinedLoss sums the entries).
@@ -316,6 +317,7 @@ class DistillationDilaDBLoss(DBLoss):
 
     PP-OCR strategy: CML, Collaborative Mutual Learning (协同互学习), teacher-to-student
     supervision of the PP-OCRv2/v3 det distillation. Paper: PP-OCRv2, arXiv:2109.03144.
+    Lesson: lessons/12_cml_detection.ipynb.
 
     Keys: `{name}_{student}_{teacher}` per pair, plus `loss`. As for `DistillationDBLoss`,
     PaddleOCR ignores the DB arguments; we pass them through (same values by default).

@@ -22,6 +22,7 @@ class DiceLoss(nn.Layer):
     PP-OCR strategy: part of the DB loss (可微分二值化 DB 的损失), used on the approximate
     binary map B̂ and, inside `BalanceLoss`, on the shrink (probability) map.
     Paper: DB, arXiv:1911.08947 (PaddleOCR swaps the paper's BCE for Dice on both maps).
+    Lesson: lessons/04_db_head_and_labels.ipynb.
 
     Args:
         eps: added to the denominator so an empty prediction and empty ground truth give 1.
@@ -96,7 +97,7 @@ class BalanceLoss(nn.Layer):
         loss = (Σ pos·L + sum of the Nc largest neg·L) / (Pc + Nc + eps)
 
     PP-OCR strategy: the balanced shrink-map loss of DB (正负样本 1:3 的 OHEM 难例挖掘).
-    Paper: DB, arXiv:1911.08947, Sec. 3.5.
+    Paper: DB, arXiv:1911.08947, Sec. 3.5. Lesson: lessons/04_db_head_and_labels.ipynb.
 
     Quirk kept from PaddleOCR: with `main_loss_type='DiceLoss'` (every official config) the
     base loss L is a *scalar*, so pos·L and neg·L just scale the masks: the result is

@@ -8,6 +8,7 @@ class ClsMetric:
     """Share of crops whose predicted direction label ("0" / "180") equals the truth.
 
     PP-OCR strategy: evaluation of the text direction classifier (方向分类器评估).
+    Lesson: lessons/08_direction_classifier.ipynb.
 
     Args:
         main_indicator: key of `get_metric()` that ranks checkpoints ("acc").

@@ -92,7 +92,7 @@ class DetMetric:
 
     PP-OCR strategy: the detection evaluation (检测评估指标: precision / recall / hmean) that
     picks the best checkpoint. Protocol: ICDAR 2015 (Karatzas et al., ICDAR 2015); code
-    lineage: DB's iou.py.
+    lineage: DB's iou.py. Lesson: lessons/04_db_head_and_labels.ipynb.
 
     Args:
         main_indicator: key of `get_metric()` that ranks checkpoints ("hmean").

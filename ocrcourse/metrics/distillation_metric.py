@@ -18,7 +18,7 @@ class DistillationMetric:
 
     PP-OCR strategy: evaluation of distillation training (CML / U-DML, 知识蒸馏): all models
     are logged, and the `key` model -- the one that will be exported -- decides the best
-    checkpoint.
+    checkpoint. Lesson: lessons/12_cml_detection.ipynb.
 
     Args:
         key: sub-model whose metrics are reported unprefixed (e.g. "Student").

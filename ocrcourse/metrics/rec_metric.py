@@ -38,7 +38,7 @@ class RecMetric:
 
     PP-OCR strategy: the recognition evaluation (识别评估指标: acc, norm_edit_dis) that picks
     the best checkpoint. Edit distance: Levenshtein 1966 (PaddleOCR uses rapidfuzz; ours is
-    the small function above, tested against it).
+    the small function above, tested against it). Lesson: lessons/09_crnn_recognition.ipynb.
 
         acc = correct / (n + 1e-5),   norm_edit_dis = 1 - Σ normalized_distance / (n + 1e-5)
 

@@ -101,6 +101,7 @@ def Cosine(learning_rate: float, epochs: int, step_each_epoch: int, warmup_epoch
     PP-OCR strategy: cosine learning-rate decay (余弦学习率下降) + warmup (学习率预热), two
     of the PP-OCR training tricks. Papers: SGDR, arXiv:1608.03983; PP-OCR, arXiv:2009.09941.
     `epochs` and `step_each_epoch` are wired by the trainer (Global.epoch_num, len(loader)).
+    Lesson: lessons/05_lr_and_regularization.ipynb.
     """
     warmup_steps = round(warmup_epoch * step_each_epoch)
     inner = paddle_lr.CosineAnnealingDecay(learning_rate=learning_rate,

@@ -62,6 +62,7 @@ def Adam(model: nn.Layer, learning_rate, beta1: float = 0.9, beta2: float = 0.99
     """Adam with coupled L2 (`weight_decay` float) -- every PP-OCR det and rec recipe.
 
     PP-OCR strategy: L2 decay (L2正则化) with Adam; paper: Kingma & Ba, arXiv:1412.6980.
+    Lesson: lessons/05_lr_and_regularization.ipynb.
     """
     return paddle.optimizer.Adam(learning_rate=learning_rate, beta1=beta1, beta2=beta2,
                                  epsilon=epsilon, parameters=trainable_parameters(model),
