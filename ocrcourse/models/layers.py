@@ -9,7 +9,6 @@ legacy class) gets static names `batch_norm_N`, which the ONNX weight converter 
 """
 from __future__ import annotations
 
-import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
