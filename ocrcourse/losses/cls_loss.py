@@ -12,7 +12,8 @@ class ClsLoss(nn.Layer):
     """Mean softmax cross-entropy of the direction classifier.
 
     PP-OCR strategy: the text direction classifier (文本方向分类器) between detection and
-    recognition. Paper: PP-OCR, arXiv:2009.09941, Sec. 2.2. Lesson: lessons/08_direction_classifier.ipynb.
+    recognition. Paper: PP-OCR, arXiv:2009.09941, Sec. 2.2.
+    Lesson: lessons/08_direction_classifier.ipynb.
 
     Call: `loss(logits, batch)` with logits (N, class_dim) before softmax and
     batch = [image, label (N,) int]. Returns {"loss": scalar}.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from paddle import nn
 
-from .checks import check_finite
+from .checks import as_tensor, check_finite
 from .seg_losses import BalanceLoss, DiceLoss, MaskL1Loss
 
 __all__ = ["DBLoss"]
@@ -53,7 +53,7 @@ class DBLoss(nn.Layer):
     def forward(self, predicts: dict, batch: list) -> dict:
         maps = predicts["maps"]
         check_finite(maps, "DBLoss: predicts['maps']")
-        threshold_map, threshold_mask, shrink_map, shrink_mask = batch[1:5]
+        threshold_map, threshold_mask, shrink_map, shrink_mask = map(as_tensor, batch[1:5])
         shrink, threshold, binary = maps[:, 0, :, :], maps[:, 1, :, :], maps[:, 2, :, :]
 
         loss_shrink_maps = self.alpha * self.bce_loss(shrink, shrink_map, shrink_mask)

@@ -22,7 +22,7 @@ from paddle import nn
 
 from ocrcourse.errors import ConfigError
 
-from .checks import check_finite
+from .checks import as_tensor, check_finite
 from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
 from .sar_loss import SARLoss
@@ -335,7 +335,7 @@ class DistillationDilaDBLoss(DBLoss):
 
     def forward(self, predicts: dict, batch: list) -> dict:
         loss_dict = {}
-        shrink_mask = batch[4]
+        shrink_mask = as_tensor(batch[4])
         for student, teacher in self.model_name_pairs:
             stu, tch = predicts[student], predicts[teacher]
             if self.key is not None:

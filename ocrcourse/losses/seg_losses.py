@@ -11,9 +11,18 @@ import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
-from ocrcourse.errors import ConfigError
+from ocrcourse.errors import ConfigError, DataError
 
 __all__ = ["DiceLoss", "MaskL1Loss", "BCELoss", "BalanceLoss"]
+
+
+def _check_shapes(where: str, pred, *labels) -> None:
+    """Broadcasting would silently compute a wrong loss: insist on identical shapes."""
+    for label in labels:
+        if list(label.shape) != list(pred.shape):
+            raise DataError(f"{where}: prediction shape {list(pred.shape)} but label map shape "
+                            f"{list(label.shape)}; DB label maps must have the head's output size "
+                            "(the image size, after the same resize/crop)")
 
 
 class DiceLoss(nn.Layer):
@@ -35,6 +44,7 @@ class DiceLoss(nn.Layer):
         self.eps = eps
 
     def forward(self, pred, gt, mask, weights=None):
+        _check_shapes("DiceLoss", pred, gt, mask)
         if weights is not None:
             mask = weights * mask
         intersection = paddle.sum(pred * gt * mask)
@@ -56,6 +66,7 @@ class MaskL1Loss(nn.Layer):
         self.eps = eps
 
     def forward(self, pred, gt, mask):
+        _check_shapes("MaskL1Loss", pred, gt, mask)
         return (paddle.abs(pred - gt) * mask).sum() / (mask.sum() + self.eps)
 
 
@@ -125,6 +136,7 @@ class BalanceLoss(nn.Layer):
         self.loss = _base_loss(main_loss_type, eps)
 
     def forward(self, pred, gt, mask):
+        _check_shapes("BalanceLoss", pred, gt, mask)
         positive = gt * mask
         negative = (1 - gt) * mask
         positive_count = int(positive.sum())

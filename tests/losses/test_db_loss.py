@@ -6,6 +6,7 @@ import numpy as np
 import paddle
 import pytest
 
+from ocrcourse.errors import DataError
 from ocrcourse.losses import BalanceLoss, DBLoss, DiceLoss, MaskL1Loss, NonFiniteError, build_loss
 
 EX = json.loads((Path(__file__).parents[1] / "fixtures" / "loss_examples.json").read_text())["DBLoss"]
@@ -84,3 +85,13 @@ def test_nan_prediction_raises():
     bad[0, 0, 0, 0] = np.nan
     with pytest.raises(NonFiniteError, match="NaN"):
         DBLoss()({"maps": _t(bad)}, batch)
+
+
+def test_numpy_batch_is_accepted_and_shape_mismatch_is_explained():
+    maps, batch = _inputs()
+    numpy_batch = [None] + [b.numpy() for b in batch[1:]]
+    out = DBLoss()({"maps": maps}, numpy_batch)
+    assert float(out["loss"]) == pytest.approx(EX["outputs"]["loss"], rel=1e-5)
+    small = [None] + [b[:, :4, :4] for b in batch[1:]]
+    with pytest.raises(DataError, match="label map shape"):
+        DBLoss()({"maps": maps}, small)
