@@ -16,7 +16,7 @@ from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
 from .distillation import (DistillationCTCLoss, DistillationDBLoss, DistillationDilaDBLoss,
                            DistillationDistanceLoss, DistillationDMLLoss, DistillationSARLoss,
-                           DistanceLoss, DMLLoss)
+                           DistanceLoss, DMLLoss, dilate_teacher_map)
 from .sar_loss import SARLoss
 from .seg_losses import BalanceLoss, BCELoss, DiceLoss, MaskL1Loss
 
@@ -24,7 +24,7 @@ __all__ = ["LOSSES", "build_loss", "DBLoss", "CTCLoss", "ClsLoss", "SARLoss", "C
            "CombinedLoss", "DMLLoss", "DistanceLoss", "DistillationDMLLoss",
            "DistillationDistanceLoss", "DistillationDBLoss", "DistillationCTCLoss",
            "DistillationSARLoss", "DistillationDilaDBLoss", "BalanceLoss", "BCELoss", "DiceLoss",
-           "MaskL1Loss", "NonFiniteError", "check_finite"]
+           "MaskL1Loss", "NonFiniteError", "check_finite", "dilate_teacher_map"]
 
 # Every loss a `Loss` section (or a CombinedLoss entry) may name. DMLLoss and DistanceLoss
 # compare two tensors rather than (predicts, batch), so configs use their Distillation* forms.

@@ -147,7 +147,7 @@ class DistillationDMLLoss(DMLLoss):
     `dml_thrink_maps_0`), plus `loss`, their sum.
     """
 
-    def __init__(self, model_name_pairs: list = (), act: str | None = None,
+    def __init__(self, model_name_pairs: list | tuple = (), act: str | None = None,
                  use_log: bool = False, key: str | None = None, multi_head: bool = False,
                  dis_head: str = "ctc", maps_name: str | list | None = None, name: str = "dml"):
         super().__init__(act=act, use_log=use_log)
@@ -190,7 +190,7 @@ class DistillationDistanceLoss(DistanceLoss):
     `loss_distance_l2_{A}_{B}_{idx}`. No `loss` key is added (CombinedLoss sums the entries).
     """
 
-    def __init__(self, mode: str = "l2", model_name_pairs: list = (), key: str | None = None,
+    def __init__(self, mode: str = "l2", model_name_pairs: list | tuple = (), key: str | None = None,
                  name: str = "loss_distance"):
         super().__init__(mode=mode)
         self.model_name_pairs = _pairs(list(model_name_pairs))
@@ -216,7 +216,7 @@ class DistillationDBLoss(DBLoss):
     for them and makes non-default values work.
     """
 
-    def __init__(self, model_name_list: list = (), balance_loss: bool = True,
+    def __init__(self, model_name_list: list | tuple = (), balance_loss: bool = True,
                  main_loss_type: str = "DiceLoss", alpha: float = 5, beta: float = 10,
                  ohem_ratio: float = 3, eps: float = 1e-6, name: str = "db"):
         super().__init__(balance_loss=balance_loss, main_loss_type=main_loss_type,
@@ -241,7 +241,7 @@ class DistillationCTCLoss(CTCLoss):
     Keys: `{name}_{model}_{idx}`; no `loss` key (CombinedLoss sums the entries).
     """
 
-    def __init__(self, model_name_list: list = (), key: str | None = None,
+    def __init__(self, model_name_list: list | tuple = (), key: str | None = None,
                  multi_head: bool = False, name: str = "loss_ctc"):
         super().__init__()
         self.model_name_list = list(model_name_list)
@@ -270,7 +270,7 @@ class DistillationSARLoss(SARLoss):
     ([image, label_sar, length, valid_ratio]). Keys: `{name}_{model}_{idx}`.
     """
 
-    def __init__(self, model_name_list: list = (), key: str | None = None,
+    def __init__(self, model_name_list: list | tuple = (), key: str | None = None,
                  multi_head: bool = False, name: str = "loss_sar", ignore_index: int = 92):
         super().__init__(ignore_index=ignore_index)
         self.model_name_list = list(model_name_list)
@@ -323,7 +323,7 @@ class DistillationDilaDBLoss(DBLoss):
     PaddleOCR ignores the DB arguments; we pass them through (same values by default).
     """
 
-    def __init__(self, model_name_pairs: list = (), key: str | None = None,
+    def __init__(self, model_name_pairs: list | tuple = (), key: str | None = None,
                  balance_loss: bool = True, main_loss_type: str = "DiceLoss",
                  alpha: float = 5, beta: float = 10, ohem_ratio: float = 3, eps: float = 1e-6,
                  name: str = "dila_dbloss"):
