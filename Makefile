@@ -46,7 +46,7 @@ pytest: setup data weights
 	$(PY) -m pytest tests -q -x --durations=15 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 nbval: setup data weights
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons $(wildcard exercises/*/[!.]*[!c].ipynb) -q
+	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises -q
 
 test: pytest nbval
 
@@ -59,3 +59,7 @@ clean:
 # Regenerate the stored outputs of the lessons (quick mode, clean kernels); commit the result.
 outputs: setup data weights
 	OCRCOURSE_MODE=quick $(PY) -m ocrcourse.cli run-lessons lessons --out build/lessons --store
+
+# Regenerate the learner notebooks of exercises/ from their instructor sources.
+exercises: setup
+	$(PY) data_scripts/make_exercises.py
