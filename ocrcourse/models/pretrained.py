@@ -31,7 +31,7 @@ __all__ = ["LoadReport", "load_pretrained", "read_state_dict", "resolve_weights_
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(repr=False)   # a notebook shows the short summary, not hundreds of key names
 class LoadReport:
     """What `load_pretrained` did: which keys were loaded, which the model kept as they were
     (`missing` from the file), which file entries had no place in the model (`unexpected`)."""
@@ -56,6 +56,8 @@ class LoadReport:
                 shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
                 lines.append(f"  {len(keys)} {what}: {shown}")
         return "\n".join(lines)
+
+    __repr__ = __str__
 
 
 def resolve_weights_path(path: str | os.PathLike) -> Path:
