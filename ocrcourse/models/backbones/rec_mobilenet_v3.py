@@ -73,7 +73,7 @@ class RecMobileNetV3(nn.Layer):
     PP-OCR strategy: lightweight backbone (轻量级骨干网络) MobileNetV3 of the PP-OCR mobile
     recognizer and of the text direction classifier (文本方向分类器).
     Papers: MobileNetV3, arXiv:1905.02244; PP-OCR, arXiv:2009.09941.
-    Lessons: lessons/08_rec_models.ipynb, lessons/09_direction_classifier.ipynb.
+    Lessons: lessons/09_crnn_recognition.ipynb, lessons/08_direction_classifier.ipynb.
 
     Args:
         in_channels: image channels (3).

@@ -119,7 +119,7 @@ class MobileNetV1Enhance(nn.Layer):
 
     PP-OCR strategy: PP-LCNet backbone (轻量级骨干网络 PP-LCNet) for the recognizer.
     Papers: PP-OCRv2, arXiv:2109.03144; PP-LCNet, arXiv:2109.15099; PP-OCRv3, arXiv:2206.03001.
-    Lesson: lessons/08_rec_models.ipynb.
+    Lesson: lessons/10_pplcnet_and_svtr.ipynb.
 
     Args:
         in_channels: accepted for PaddleOCR compatibility, unused: the stem always takes 3
@@ -134,7 +134,8 @@ class MobileNetV1Enhance(nn.Layer):
             The max pool is always 2x2, stride 2.
 
     Shapes: (N, 3, H, W) -> (N, int(1024 * scale), H / 32, W / 4) with the defaults
-    (32x320 -> (N, 512, 1, 80)); with last_conv_stride [1, 2] and avg pool, 48x320 -> (N, 512, 1, 40).
+    (32x320 -> (N, 512, 1, 80)); with last_conv_stride [1, 2] and avg pool,
+    48x320 -> (N, 512, 1, 40).
     Heights round down in Paddle's pooling, so a height of 1 survives the 2x2 pool.
     """
 

@@ -16,7 +16,7 @@ class ClsHead(nn.Layer):
 
     PP-OCR strategy: text direction classifier (文本方向分类器), which flips crops the detector
     found upside down before recognition; labels ['0', '180'].
-    Paper: PP-OCR, arXiv:2009.09941. Lesson: lessons/09_direction_classifier.ipynb.
+    Paper: PP-OCR, arXiv:2009.09941. Lesson: lessons/08_direction_classifier.ipynb.
 
     Args:
         in_channels: backbone width (wired by the model builder; 200 for MobileNetV3 small x0.35).

@@ -28,7 +28,8 @@ class CTCHead(nn.Layer):
     PP-OCR strategy: CTC head (CTC 解码头) of every PP-OCR recognizer; with `mid_channels` it is the
     two-layer head of PP-OCRv2, whose middle features (`return_feats`) feed the U-DML / CenterLoss
     ("enhanced CTC loss", 增强CTC损失) of PP-OCRv2.
-    Papers: CTC, Graves et al. 2006; PP-OCRv2, arXiv:2109.03144. Lesson: lessons/08_rec_models.ipynb.
+    Papers: CTC, Graves et al. 2006; PP-OCRv2, arXiv:2109.03144.
+    Lessons: lessons/09_crnn_recognition.ipynb, lessons/14_enhanced_ctc.ipynb.
 
     Args:
         in_channels: width of the neck output (wired by the model builder).

@@ -36,7 +36,7 @@ class MultiHead(nn.Layer):
     PP-OCR strategy: guided training of CTC by attention (GTC, 注意力机制引导CTC训练). The SAR
     attention decoder is trained alongside CTC and guides the backbone; at inference only the CTC
     branch runs, so it costs nothing at test time and the exported model has no SAR weights.
-    Paper: PP-OCRv3, arXiv:2206.03001. Lesson: lessons/08_rec_models.ipynb.
+    Paper: PP-OCRv3, arXiv:2206.03001. Lesson: lessons/10_pplcnet_and_svtr.ipynb.
 
     Args:
         in_channels: backbone width (512; wired by the model builder).

@@ -22,13 +22,16 @@ __all__ = ["SARHead", "SAREncoder", "ParallelSARDecoder"]
 
 
 def _valid_steps(valid_ratios: paddle.Tensor, length: int) -> paddle.Tensor:
-    """How many of `length` columns hold the image (the rest is right padding): ceil(r * L), <= L."""
+    """How many of `length` columns hold the image (the rest is right padding): min(ceil(r*L), L)."""
     steps = paddle.ceil(valid_ratios.astype("float32").reshape([-1]) * length)
     return paddle.clip(steps, max=length).astype("int64")
 
 
-def _rnn(gru: bool, **kwargs) -> nn.Layer:
-    return nn.GRU(**kwargs) if gru else nn.LSTM(**kwargs)
+def _rnn(gru: bool, size_in: int, size: int, dropout: float, bidirectional: bool) -> nn.Layer:
+    """Two stacked recurrent layers, batch-major: an LSTM (as PP-OCRv3) or a GRU."""
+    cls = nn.GRU if gru else nn.LSTM
+    return cls(size_in, size, num_layers=2, time_major=False, dropout=dropout,
+               direction="bidirect" if bidirectional else "forward")
 
 
 class SAREncoder(nn.Layer):
@@ -41,9 +44,7 @@ class SAREncoder(nn.Layer):
                  d_model: int = 512, d_enc: int = 512, mask: bool = True):
         super().__init__()
         self.mask = mask
-        self.rnn_encoder = _rnn(enc_gru, input_size=d_model, hidden_size=d_enc, num_layers=2,
-                                time_major=False, dropout=enc_drop_rnn,
-                                direction="bidirect" if enc_bi_rnn else "forward")
+        self.rnn_encoder = _rnn(enc_gru, d_model, d_enc, enc_drop_rnn, enc_bi_rnn)
         out_size = d_enc * (int(enc_bi_rnn) + 1)
         self.linear = nn.Linear(out_size, out_size)
 
@@ -91,9 +92,7 @@ class ParallelSARDecoder(nn.Layer):
         self.conv1x1_1 = nn.Linear(dec_size, d_k)
         self.conv3x3_1 = nn.Conv2D(d_model, d_k, kernel_size=3, stride=1, padding=1)
         self.conv1x1_2 = nn.Linear(d_k, 1)
-        self.rnn_decoder = _rnn(dec_gru, input_size=enc_size, hidden_size=enc_size, num_layers=2,
-                                time_major=False, dropout=dec_drop_rnn,
-                                direction="bidirect" if dec_bi_rnn else "forward")
+        self.rnn_decoder = _rnn(dec_gru, enc_size, enc_size, dec_drop_rnn, dec_bi_rnn)
         self.embedding = nn.Embedding(out_channels, enc_size, padding_idx=self.padding_idx)
         self.pred_dropout = nn.Dropout(pred_dropout)
         fc_in = dec_size + d_model + enc_size if pred_concat else d_model
@@ -150,7 +149,8 @@ class SARHead(nn.Layer):
 
     PP-OCR strategy: guided training of CTC by attention (GTC, 注意力机制引导CTC训练): the SAR
     branch's loss shapes the backbone during training and is removed for inference.
-    Papers: SAR, arXiv:1811.00751; PP-OCRv3, arXiv:2206.03001. Lesson: lessons/08_rec_models.ipynb.
+    Papers: SAR, arXiv:1811.00751; PP-OCRv3, arXiv:2206.03001.
+    Lesson: lessons/10_pplcnet_and_svtr.ipynb.
 
     Args:
         in_channels: feature-map width (512; wired by MultiHead).

@@ -86,7 +86,7 @@ class SequenceEncoder(nn.Layer):
     PP-OCR strategy: the CRNN sequence model (BiLSTM 序列建模) of PP-OCR v2.0 / PP-OCRv2, and the
     SVTR-LCNet neck (轻量级文本识别网络 SVTR_LCNet) of PP-OCRv3.
     Papers: CRNN, arXiv:1507.05717; PP-OCR, arXiv:2009.09941; PP-OCRv3, arXiv:2206.03001.
-    Lesson: lessons/08_rec_models.ipynb.
+    Lessons: lessons/09_crnn_recognition.ipynb (rnn), lessons/10_pplcnet_and_svtr.ipynb (svtr).
 
     Args:
         in_channels: backbone width C (wired by the model builder).

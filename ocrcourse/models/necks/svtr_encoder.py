@@ -122,7 +122,8 @@ class EncoderWithSVTR(nn.Layer):
     attention (GTC, 注意力机制引导CTC训练): with `use_guide` the neck reads a *copy* of the backbone
     feature with the gradient stopped, so the CTC loss trains only the neck and head, and the
     backbone learns from the SAR branch (and from distillation).
-    Papers: SVTR, arXiv:2205.00159; PP-OCRv3, arXiv:2206.03001. Lesson: lessons/08_rec_models.ipynb.
+    Papers: SVTR, arXiv:2205.00159; PP-OCRv3, arXiv:2206.03001.
+    Lesson: lessons/10_pplcnet_and_svtr.ipynb.
 
     Args:
         in_channels: backbone width C (512 for PP-OCRv3).
