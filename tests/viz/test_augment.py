@@ -1,0 +1,44 @@
+"""viz.show_op: a before / after figure with original (red) and pasted (blue) polygons."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ocrcourse.data.transforms.copy_paste import CopyPaste
+from ocrcourse.data.transforms.db_targets import MakeShrinkMap
+from ocrcourse.viz import show_op
+from ocrcourse.viz.augment import ORIGINAL, PASTED, display_image
+
+
+def _sample():
+    img = np.full((120, 160, 3), 90, np.uint8)
+    ext_img = np.zeros((100, 100, 3), np.uint8)
+    ext_img[10:30, 10:50] = 255
+    quad = np.array([[[10, 10], [50, 10], [50, 30], [10, 30]]], np.float32)
+    ext = {"image": ext_img, "polys": quad, "texts": ["x"], "ignore_tags": np.array([False])}
+    return {"image": img, "polys": quad.copy(), "texts": ["a"], "ignore_tags": np.array([False]), "ext_data": [ext]}
+
+
+def test_copy_paste_figure_colours_pasted_polygons_blue():
+    random.seed(1)
+    np.random.seed(1)
+    sample = _sample()
+    fig = show_op(sample, CopyPaste())
+    assert isinstance(fig, Figure)
+    before, after = fig.axes[:2]
+    assert [line.get_color() for line in before.lines] == [ORIGINAL]
+    colours = [line.get_color() for line in after.lines]
+    assert colours[0] == ORIGINAL and set(colours[1:]) <= {PASTED}
+    assert len(sample["polys"]) == 1                   # the sample itself is untouched
+
+
+def test_label_maps_get_their_own_panels():
+    fig = show_op(_sample(), MakeShrinkMap(min_text_size=4))
+    assert [ax.get_title() for ax in fig.axes] == ["before", "after MakeShrinkMap", "shrink_map", "shrink_mask"]
+
+
+def test_display_image_handles_normalised_chw():
+    img = display_image(np.random.default_rng(0).normal(size=(3, 8, 10)).astype(np.float32))
+    assert img.shape == (8, 10, 3) and 0 <= img.min() and img.max() <= 1
