@@ -34,24 +34,27 @@ logger = logging.getLogger(__name__)
 @dataclass(repr=False)   # a notebook shows the short summary, not hundreds of key names
 class LoadReport:
     """What `load_pretrained` did: which keys were loaded, which the model kept as they were
-    (`missing` from the file), which file entries had no place in the model (`unexpected`)."""
+    (`missing` from the file), which file entries had no place in the model (`unexpected`),
+    and, with `skip_mismatched=True`, which were skipped for their shape (`mismatched`)."""
 
     source: str
     prefix: str | None = None
     loaded: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         """Every model key was loaded and every file key was used."""
-        return not self.missing and not self.unexpected
+        return not self.missing and not self.unexpected and not self.mismatched
 
     def __str__(self) -> str:
         via = f" (sub-model {self.prefix!r})" if self.prefix else ""
         lines = [f"loaded {len(self.loaded)} tensors from {self.source}{via}"]
         for what, keys in (("missing (kept their initial values)", self.missing),
-                           ("unexpected (ignored)", self.unexpected)):
+                           ("unexpected (ignored)", self.unexpected),
+                           ("skipped for their shape (kept their initial values)", self.mismatched)):
             if keys:
                 shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
                 lines.append(f"  {len(keys)} {what}: {shown}")
@@ -120,7 +123,8 @@ def _select(state: dict, model_keys: set[str], prefix: str | None, source: str):
     return selected, prefix
 
 
-def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | None = None) -> LoadReport:
+def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | None = None,
+                    skip_mismatched: bool = False) -> LoadReport:
     """Copy matching tensors from a checkpoint into `model`; return a LoadReport.
 
     Args:
@@ -128,10 +132,13 @@ def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | No
         path_or_state_dict: a `.pdparams` path (extension optional) or a {key: array} dict.
         prefix: take only the keys `prefix + "."` of a distillation checkpoint (e.g. "Teacher").
             By default a plain model gets the `Student` of a distillation checkpoint.
+        skip_mismatched: instead of raising, leave tensors whose shape differs at their initial
+            values and list them in `report.mismatched`. This is how PaddleOCR fine-tunes an
+            official recogniser on a new dictionary: everything loads but the last fc.
 
     Raises:
-        WeightsError: unreadable / truncated file, nothing matches, or any shape differs
-            (a shape mismatch means another config: scale, out_channels, dictionary size...).
+        WeightsError: unreadable / truncated file, nothing matches, or (unless skip_mismatched)
+            any shape differs: another config (scale, out_channels, dictionary size...).
     """
     if isinstance(path_or_state_dict, Mapping):
         source = "the given state dict"
@@ -143,18 +150,20 @@ def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | No
     own = model.state_dict()
     state, prefix = _select(state, set(own), prefix, source)
 
-    mismatched = [f"{k}: file {list(v.shape)} vs model {list(own[k].shape)}"
-                  for k, v in state.items() if k in own and list(v.shape) != list(own[k].shape)]
-    if mismatched:
+    mismatched = [k for k, v in state.items() if k in own and list(v.shape) != list(own[k].shape)]
+    if mismatched and not skip_mismatched:
+        shown = "; ".join(f"{k}: file {list(state[k].shape)} vs model {list(own[k].shape)}"
+                          for k in mismatched[:5])
         raise WeightsError(f"{len(mismatched)} tensors of {source} have the wrong shape for this "
-                           f"model, e.g. " + "; ".join(mismatched[:5]) +
-                           ". Build the model from the config the weights were trained with")
+                           f"model, e.g. {shown}. Build the model from the config the weights were "
+                           f"trained with (or pass skip_mismatched=True to fine-tune on purpose)")
     report = LoadReport(source=source, prefix=prefix,
-                        loaded=[k for k in own if k in state],
+                        loaded=[k for k in own if k in state and k not in mismatched],
                         missing=[k for k in own if k not in state],
-                        unexpected=[k for k in state if k not in own])
+                        unexpected=[k for k in state if k not in own],
+                        mismatched=mismatched)
     for k in report.loaded:   # in place, tensor by tensor: the model keeps its missing keys
         own[k].set_value(state[k].astype(str(own[k].dtype).replace("paddle.", "")))
-    if report.missing or report.unexpected:
+    if not report.complete:
         logger.warning("%s", report)
     return report

@@ -61,6 +61,10 @@ def test_wrong_shape_gives_clear_error(tmp_path):
     paddle.save(build_model(other).state_dict(), str(tmp_path / "other.pdparams"))
     with pytest.raises(WeightsError, match=r"wrong shape.*neck.in2_conv.weight: file \[64"):
         load_pretrained(build_model(SMALL), tmp_path / "other.pdparams")
+    report = load_pretrained(build_model(SMALL), tmp_path / "other.pdparams", skip_mismatched=True)
+    assert "neck.in2_conv.weight" in report.mismatched and not report.complete
+    assert "backbone.conv.conv.weight" in report.loaded          # the backbone is the same
+    assert "neck.in2_conv.weight" not in report.loaded
 
 
 def test_truncated_file_gives_clear_error(tmp_path):
