@@ -25,7 +25,8 @@ from ..settings import device, seed_everything
 from .checkpoint import load_checkpoint, unwrap
 from .loop import evaluate, fit
 
-__all__ = ["Trainer", "wire_dictionary_size", "GLOBAL_KEYS", "PADDLEOCR_GLOBAL_KEYS"]
+__all__ = ["Trainer", "wire_dictionary_size", "build_for_eval", "build_for_export", "build_for_centers",
+           "center_file_path", "GLOBAL_KEYS", "PADDLEOCR_GLOBAL_KEYS"]
 
 logger = logging.getLogger(__name__)
 
@@ -214,3 +215,72 @@ class Trainer:
         if self.eval_loader is None or self.metric is None or self.post_process is None:
             raise ConfigError("evaluate needs Eval, PostProcess and Metric sections in the config")
         return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric)
+
+
+# ---------------------------------------------------------------- eval / export / export-center
+def _model_with_weights(cfg: dict, post_process):
+    """The config's model holding `Global.checkpoints` or else `Global.pretrained_model`."""
+    from ..models import build_model
+
+    g = cfg["Global"]
+    arch, _ = wire_dictionary_size(cfg, post_process)
+    model = build_model(arch)
+    if g.get("checkpoints"):
+        load_checkpoint(g["checkpoints"], model)
+    elif g.get("pretrained_model"):
+        from ..models.pretrained import load_pretrained
+        load_pretrained(model, g["pretrained_model"])
+    else:
+        logger.warning("neither Global.checkpoints nor Global.pretrained_model is set: the model has "
+                       "random weights")
+    return model
+
+
+def build_for_eval(cfg: dict):
+    """(model, eval_loader, post_process, metric) for `ocrcourse eval` / tools/eval.py."""
+    from ..data import build_dataloader
+    from ..metrics import build_metric
+    from ..postprocess import build_postprocess
+
+    for section in ("Eval", "PostProcess", "Metric"):
+        if not cfg.get(section):
+            raise ConfigError(f"evaluation needs a {section} section in the config")
+    seed_everything(int(cfg["Global"].get("seed", 1024)))
+    post_process = build_postprocess(cfg["PostProcess"], cfg["Global"])
+    model = _model_with_weights(cfg, post_process)
+    return model, build_dataloader(cfg, "Eval"), post_process, build_metric(cfg["Metric"])
+
+
+def build_for_export(cfg: dict):
+    """The model to export, with its weights, in eval mode."""
+    from ..postprocess import build_postprocess
+
+    post_process = build_postprocess(cfg["PostProcess"], cfg["Global"]) if cfg.get("PostProcess") else None
+    model = _model_with_weights(cfg, post_process)
+    model.eval()
+    return model
+
+
+def build_for_centers(cfg: dict):
+    """(model, loader) for export-center: the Eval transforms over the Train label files, as
+    PaddleOCR's tools/export_center.py does (no augmentation, training samples)."""
+    from ..data import build_dataloader
+    from ..postprocess import build_postprocess
+
+    cfg = copy.deepcopy(cfg)
+    for key in ("name", "data_dir", "label_file_list"):
+        cfg["Eval"]["dataset"][key] = cfg["Train"]["dataset"][key]
+    post_process = build_postprocess(cfg["PostProcess"], cfg["Global"])
+    return _model_with_weights(cfg, post_process), build_dataloader(cfg, "Eval")
+
+
+def center_file_path(cfg: dict) -> str | None:
+    """`center_file_path` of the config's CenterLoss entry, if it has one."""
+    loss = cfg.get("Loss") or {}
+    if loss.get("name") == "CenterLoss":
+        return loss.get("center_file_path")
+    for entry in loss.get("loss_config_list") or []:
+        params = entry.get("CenterLoss")
+        if params:
+            return params.get("center_file_path")
+    return None

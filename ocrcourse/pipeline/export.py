@@ -1,0 +1,132 @@
+"""Static inference models: export a trained model with `paddle.jit`, load one for prediction.
+
+`export_model` writes what PaddleOCR's `tools/export_model.py` writes into `Global.save_inference_dir`:
+`inference.pdiparams` plus the program (`inference.json` with Paddle 3's PIR format, or
+`inference.pdmodel` with older Paddle). A `DistillationModel` is exported once per sub-model, into
+`{save_inference_dir}/{Student|Student2|Teacher}/`, as PaddleOCR does.
+
+`load_inference_model(dir)` returns a callable `InferenceModel` (a `paddle.inference` predictor, the
+engine PaddleOCR's `tools/infer/predict_*.py` use): `outputs = net(batch)` with a float32 NCHW NumPy
+array. The pipeline (`PPOCR`) uses it for directories given as `det_model_dir` / `rec_model_dir` /
+`cls_model_dir`.
+
+Input shapes (`input_spec_for`), read from the config rather than from algorithm names:
+det `[N, 3, H, W]` free; rec `[N, 3, H, W]` with H fixed by the `RecResizeImg.image_shape` of the
+config (32 for v2.0 / v2, 48 for v3) and W free; cls fixed `[N, 3, 48, 192]` from `ClsResizeImg`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import paddle
+
+from ..errors import ConfigError, WeightsError
+
+__all__ = ["input_spec_for", "export_model", "load_inference_model", "InferenceModel", "MODEL_FILES"]
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILES = ("inference.json", "inference.pdmodel")     # Paddle 3 (PIR) / Paddle 2 program files
+
+
+def _image_shape(cfg: dict, transform_names: tuple[str, ...]) -> list | None:
+    for section in ("Eval", "Train"):
+        for entry in ((cfg.get(section) or {}).get("dataset") or {}).get("transforms") or []:
+            for name, params in entry.items():
+                if name in transform_names and params and params.get("image_shape"):
+                    return list(params["image_shape"])
+    return None
+
+
+def input_spec_for(cfg: dict) -> list:
+    """`[paddle.static.InputSpec]` for the model a config trains (see the module docstring)."""
+    from paddle.static import InputSpec
+
+    model_type = cfg["Architecture"].get("model_type")
+    if model_type == "det":
+        shape = [None, 3, None, None]
+    elif model_type == "rec":
+        image_shape = _image_shape(cfg, ("RecResizeImg", "SVTRRecResizeImg")) or [3, 48, 320]
+        shape = [None, 3, int(image_shape[1]), None]
+    elif model_type == "cls":
+        image_shape = _image_shape(cfg, ("ClsResizeImg",)) or [3, 48, 192]
+        shape = [None, 3, int(image_shape[1]), int(image_shape[2])]
+    else:
+        raise ConfigError(f"Architecture.model_type {model_type!r}: export knows det, rec and cls")
+    return [InputSpec(shape=shape, dtype="float32", name="x")]
+
+
+def _export_one(layer: paddle.nn.Layer, input_spec: list, out_dir: Path) -> Path:
+    layer.eval()
+    static = paddle.jit.to_static(layer, input_spec=input_spec, full_graph=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paddle.jit.save(static, str(out_dir / "inference"))
+    logger.info("inference model saved to %s", out_dir)
+    return out_dir
+
+
+def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike) -> list[Path]:
+    """Export `model` (already holding its trained weights) to static inference model(s).
+
+    Returns the directories written: `[save_dir]`, or `[save_dir/Student, ...]` for a
+    DistillationModel (one per sub-model, each a plain model with `return_all_feats` off).
+    """
+    save_dir = Path(save_dir)
+    spec = input_spec_for(cfg)
+    names = getattr(model, "model_names", None)
+    if not names:
+        model.return_all_feats = False if hasattr(model, "return_all_feats") else None
+        return [_export_one(model, spec, save_dir)]
+    written = []
+    for name in names:
+        sub = getattr(model, name)
+        if hasattr(sub, "return_all_feats"):
+            sub.return_all_feats = False              # inference graphs give the head output only
+        written.append(_export_one(sub, spec, save_dir / name))
+    return written
+
+
+class InferenceModel:
+    """A saved inference model, run with `paddle.inference`: `outputs = net(images)`.
+
+    Args:
+        model_dir: directory with `inference.pdiparams` and `inference.json` / `inference.pdmodel`.
+        num_threads: CPU math threads.
+
+    Call with a float32 array (N, 3, H, W); returns the first output as a NumPy array
+    (det: (N, 1, H, W) probabilities; rec: (N, T, C) probabilities; cls: (N, 2)), or all outputs
+    as a list with `all_outputs=True`.
+    """
+
+    def __init__(self, model_dir: str | os.PathLike, num_threads: int = 2):
+        self.model_dir = Path(model_dir)
+        program = next((self.model_dir / f for f in MODEL_FILES if (self.model_dir / f).is_file()), None)
+        params = self.model_dir / "inference.pdiparams"
+        if program is None or not params.is_file():
+            raise WeightsError(f"{self.model_dir} is not an inference model directory (expected "
+                               f"inference.pdiparams and one of {list(MODEL_FILES)}); create one with "
+                               f"`ocrcourse export -c CONFIG -o Global.pretrained_model=... "
+                               f"Global.save_inference_dir={self.model_dir}`")
+        config = paddle.inference.Config(str(program), str(params))
+        config.disable_gpu()
+        config.disable_mkldnn()         # oneDNN kernels reject some PIR attributes (e.g. upsample scales)
+        config.set_cpu_math_library_num_threads(num_threads)
+        config.disable_glog_info()
+        self.predictor = paddle.inference.create_predictor(config)
+        self.input_names = self.predictor.get_input_names()
+        self.output_names = self.predictor.get_output_names()
+
+    def __call__(self, images: np.ndarray, all_outputs: bool = False):
+        handle = self.predictor.get_input_handle(self.input_names[0])
+        handle.copy_from_cpu(np.ascontiguousarray(images, dtype=np.float32))
+        self.predictor.run()
+        outs = [self.predictor.get_output_handle(n).copy_to_cpu() for n in self.output_names]
+        return outs if all_outputs else outs[0]
+
+
+def load_inference_model(model_dir: str | os.PathLike, num_threads: int = 2) -> InferenceModel:
+    """Load an exported model directory (ours or PaddleOCR's) as a callable `InferenceModel`."""
+    return InferenceModel(model_dir, num_threads=num_threads)
