@@ -16,6 +16,7 @@ from .det_label_encode import DetLabelEncode
 from .det_resize import DetResizeForTest
 from .iaa_augment import IaaAugment
 from .keep_keys import KeepKeys
+from .multi_label_encode import MultiLabelEncode
 from .normalize import NormalizeImage, ToCHWImage
 from .random_crop import EastRandomCropData, RandomCropImgMask
 from .rand_augment import RandAugment
@@ -35,6 +36,7 @@ TRANSFORMS = {
     "ClsLabelEncode": ClsLabelEncode, "SARLabelEncode": SARLabelEncode,
     "RecAug": RecAug, "BaseDataAugmentation": BaseDataAugmentation, "RandAugment": RandAugment,
     "RecConAug": RecConAug, "RecResizeImg": RecResizeImg, "ClsResizeImg": ClsResizeImg,
+    "MultiLabelEncode": MultiLabelEncode,
     "CTCLabelEncode": CTCLabelEncode,
     # detection at test time (det_resize.py)
     "DetResizeForTest": DetResizeForTest,
