@@ -5,7 +5,7 @@ Every error raised on purpose by `ocrcourse` is one of these, so a notebook can 
 """
 from __future__ import annotations
 
-__all__ = ["OCRCourseError", "ConfigError", "LabelFormatError", "WeightsError", "DataError"]
+__all__ = ["OCRCourseError", "ConfigError", "LabelFormatError", "WeightsError", "DataError", "NonFiniteError"]
 
 
 class OCRCourseError(Exception):
@@ -31,3 +31,7 @@ class WeightsError(OCRCourseError, RuntimeError):
 
 class DataError(OCRCourseError, RuntimeError):
     """A dataset, image or generated file is missing or unusable."""
+
+
+class NonFiniteError(OCRCourseError, FloatingPointError):
+    """A prediction or loss contains NaN or Inf (raised by the losses and the training loop)."""

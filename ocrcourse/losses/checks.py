@@ -8,17 +8,9 @@ from __future__ import annotations
 
 import paddle
 
-from ocrcourse.errors import OCRCourseError
+from ocrcourse.errors import NonFiniteError
 
 __all__ = ["NonFiniteError", "check_finite", "as_tensor"]
-
-
-class NonFiniteError(OCRCourseError, FloatingPointError):
-    """A prediction handed to a loss contains NaN or Inf.
-
-    (Kept here rather than in `ocrcourse/errors.py`, which belongs to the skeleton; it
-    subclasses `OCRCourseError` like every deliberate error of the package.)
-    """
 
 
 def check_finite(tensor: paddle.Tensor, where: str) -> None:
