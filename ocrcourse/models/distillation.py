@@ -1,7 +1,7 @@
 """DistillationModel: several named BaseModels (Student, Student2, Teacher) run on the same input.
 
 YAML: `Architecture: {name: DistillationModel, model_type: det, algorithm: Distillation,
-Models: {Student: {...}, Student2: {...}, Teacher: {...}}}`. Lesson: lessons/07_distillation.ipynb.
+Models: {Student: {...}, Student2: {...}, Teacher: {...}}}`. Lesson: lessons/11_distillation_basics.ipynb.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ its `Student` (or the sub-model named by `prefix=`); into a DistillationModel, k
 are. Missing and unexpected keys are reported, never silently ignored, and a wrong shape or an
 unreadable file raises `WeightsError` with what to do about it.
 
-Lesson: lessons/07_distillation.ipynb (and every lesson that starts from official weights).
+Lesson: lessons/11_distillation_basics.ipynb (and every lesson that starts from official weights).
 """
 from __future__ import annotations
 

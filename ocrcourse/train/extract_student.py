@@ -6,7 +6,7 @@ or U-DML run, keep the keys `Student.*`, drop the prefix, save. Here it is one c
     extract_submodel("output/ch_PP-OCRv3_det_cml/best_accuracy", "Student")
     # -> output/ch_PP-OCRv3_det_cml/best_accuracy_student.pdparams, loads into the plain student
 
-Lesson: lessons/07_distillation.ipynb.
+Lesson: lessons/11_distillation_basics.ipynb.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """DBHead: probability, threshold and approximate binary maps of Differentiable Binarization.
 
 YAML: `Head: {name: DBHead, k: 50}` (the PP-OCRv3 teacher adds `kernel_list: [7, 2, 2]`).
-Lesson: lessons/04_db_head_and_loss.ipynb.
+Lesson: lessons/04_db_head_and_labels.ipynb.
 """
 from __future__ import annotations
 
