@@ -26,6 +26,7 @@ Lesson: lessons/07_train_db.ipynb (and every training lesson after it).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -256,28 +257,55 @@ def _stamp(seed: int, sizes: dict) -> dict:
             "sizes": {k: list(v) for k, v in sorted(sizes.items())}}
 
 
+def _is_current(out_dir: Path, stamp: dict) -> bool:
+    try:
+        return json.loads((out_dir / ".stamp.json").read_text()) == stamp
+    except (OSError, ValueError):          # missing or unreadable stamp: rebuild
+        return False
+
+
+@contextlib.contextmanager
+def _build_lock(out_dir: Path):
+    """Hold `.<name>.lock` next to `out_dir`, so two `make data` runs never build at once."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_dir.parent / f".{out_dir.name}.lock", "w") as lock:
+        try:
+            import fcntl
+        except ImportError:                # Windows: no lock, builds are still atomic per folder
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)   # waits while another process builds the same folder
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build_synthetic_dataset(out_dir, sizes: dict = DEFAULT_SIZES, seed: int = 0, force: bool = False,
                             progress: Callable[[str], None] | None = None) -> dict:
     """Generate det, rec and cls data plus dict.txt into `out_dir` (e.g. train_data/synth).
 
     Skipped when `out_dir/.stamp.json` shows the same generator version, seed and sizes, unless
     `force`. The data is written to a temporary folder and moved into place at the end, so an
-    interrupted run never leaves a half-built dataset behind a valid stamp.
+    interrupted run never leaves a half-built dataset behind a valid stamp; a lock file makes a
+    second, concurrent run wait and then find the data up to date.
 
     Returns:
         {"out_dir", "skipped", "seconds": {task: s}, "counts": sizes} (a report for the CLI).
     """
     out_dir = Path(out_dir)
-    say = progress or log.info
     stamp = _stamp(seed, sizes)
-    stamp_path = out_dir / ".stamp.json"
-    if not force and stamp_path.is_file():
-        try:
-            if json.loads(stamp_path.read_text()) == stamp:
-                say(f"{out_dir}: up to date (generator v{GENERATOR_VERSION}, seed {seed}); skipped")
-                return {"out_dir": str(out_dir), "skipped": True, "seconds": {}, "counts": sizes}
-        except ValueError:
-            pass                           # unreadable stamp: rebuild
+    with _build_lock(out_dir):
+        if not force and _is_current(out_dir, stamp):
+            (progress or log.info)(f"{out_dir}: up to date (generator v{GENERATOR_VERSION}, "
+                                   f"seed {seed}); skipped")
+            return {"out_dir": str(out_dir), "skipped": True, "seconds": {}, "counts": sizes}
+        seconds = _build(out_dir, sizes, seed, stamp, progress or log.info)
+    return {"out_dir": str(out_dir), "skipped": False, "seconds": seconds, "counts": sizes}
+
+
+def _build(out_dir: Path, sizes: dict, seed: int, stamp: dict, say: Callable[[str], None]) -> dict:
+    """Generate into a temporary folder, then swap it in; seconds per task."""
     tmp = out_dir.with_name(f".{out_dir.name}.building")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -294,7 +322,7 @@ def build_synthetic_dataset(out_dir, sizes: dict = DEFAULT_SIZES, seed: int = 0,
     if out_dir.exists():
         shutil.rmtree(out_dir)
     os.replace(tmp, out_dir)
-    return {"out_dir": str(out_dir), "skipped": False, "seconds": seconds, "counts": sizes}
+    return seconds
 
 
 def prepare_course_data(root=None, force: bool = False, tiny_only: bool = False, seed: int = 0,
