@@ -5,7 +5,7 @@ lesson list is checked against it by a test, so the three never drift apart.
 """
 from __future__ import annotations
 
-__all__ = ["LESSONS", "lesson_table"]
+__all__ = ["LESSONS", "STRATEGIES", "lesson_table", "strategy_table"]
 
 # (number, notebook stem, title, PP-OCR strategies taught — English (Chinese))
 LESSONS = [
@@ -46,3 +46,64 @@ def lesson_table():
     import pandas as pd
 
     return pd.DataFrame(LESSONS, columns=["lesson", "notebook", "title", "strategies"]).set_index("lesson")
+
+
+# PP-OCR's strategies and the lesson that teaches each one: (generation, stage, English name,
+# Chinese name, lesson stem or None). PP-OCR (arXiv:2009.09941) lists 19 strategies for its three
+# models (6 det, 4 cls, 9 rec); PP-OCRv2 (arXiv:2109.03144) adds 5 and PP-OCRv3 (arXiv:2206.03001)
+# 9 more. `None`: explained in lesson 01 only, because it needs data at a scale a course cannot ship.
+STRATEGIES = [
+    ("PP-OCR", "det", "light backbone: MobileNetV3 large x0.5", "轻量级主干网络", "02_det_backbones"),
+    ("PP-OCR", "det", "light head: FPN with 96 inner channels", "轻量级特征金字塔", "03_det_necks"),
+    ("PP-OCR", "det", "remove SE modules", "去除SE模块", "02_det_backbones"),
+    ("PP-OCR", "det", "cosine learning-rate decay", "余弦学习率衰减", "05_lr_and_regularization"),
+    ("PP-OCR", "det", "learning-rate warm-up", "学习率预热", "05_lr_and_regularization"),
+    ("PP-OCR", "det", "FPGM pruner", "FPGM裁剪", "07_train_db"),
+    ("PP-OCR", "cls", "light backbone: MobileNetV3 small x0.35", "轻量级主干网络", "08_direction_classifier"),
+    ("PP-OCR", "cls", "data augmentation: BDA + RandAugment", "数据增强", "06_data_augmentation"),
+    ("PP-OCR", "cls", "input resolution", "输入分辨率", "08_direction_classifier"),
+    ("PP-OCR", "cls", "PACT quantization", "PACT量化", "08_direction_classifier"),
+    ("PP-OCR", "rec", "light backbone: MobileNetV3 small x0.5", "轻量级主干网络", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "data augmentation: TIA + BDA", "数据增强", "06_data_augmentation"),
+    ("PP-OCR", "rec", "cosine learning-rate decay", "余弦学习率衰减", "05_lr_and_regularization"),
+    ("PP-OCR", "rec", "feature map resolution", "特征图分辨率", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "regularization parameters: L2 decay", "正则化参数", "05_lr_and_regularization"),
+    ("PP-OCR", "rec", "learning-rate warm-up", "学习率预热", "05_lr_and_regularization"),
+    ("PP-OCR", "rec", "light head: 48-d sequence features", "轻量级头部", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "pre-trained model", "预训练模型", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "PACT quantization", "PACT量化", "08_direction_classifier"),
+    ("PP-OCRv2", "det", "CML: collaborative mutual learning", "协同互学习", "12_cml_detection"),
+    ("PP-OCRv2", "det", "CopyPaste data augmentation", "CopyPaste数据增广", "06_data_augmentation"),
+    ("PP-OCRv2", "rec", "PP-LCNet light CPU backbone", "轻量级CPU网络", "10_pplcnet_and_svtr"),
+    ("PP-OCRv2", "rec", "U-DML: unified deep mutual learning", "统一深度互学习", "13_udml_recognition"),
+    ("PP-OCRv2", "rec", "Enhanced CTC loss (center loss)", "增强CTC损失", "14_enhanced_ctc"),
+    ("PP-OCRv3", "det", "LK-PAN: large-kernel PAN (teacher neck)", "大感受野的PAN结构", "03_det_necks"),
+    ("PP-OCRv3", "det", "DML-trained teacher", "DML蒸馏策略", "15_ppocrv3_detection"),
+    ("PP-OCRv3", "det", "RSE-FPN: residual SE FPN (student neck)", "残差注意力机制的FPN结构", "03_det_necks"),
+    ("PP-OCRv3", "rec", "SVTR-LCNet light recogniser", "轻量级文本识别网络SVTR_LCNet", "10_pplcnet_and_svtr"),
+    ("PP-OCRv3", "rec", "GTC: attention-guided CTC training", "注意力机制引导CTC训练", "10_pplcnet_and_svtr"),
+    ("PP-OCRv3", "rec", "TextConAug: concatenation augmentation", "文本上下文数据增广", "10_pplcnet_and_svtr"),
+    ("PP-OCRv3", "rec", "TextRotNet: self-supervised pre-training", "自监督预训练模型", None),
+    ("PP-OCRv3", "rec", "U-DML with a larger student (improved)", "统一深度互学习", "13_udml_recognition"),
+    ("PP-OCRv3", "rec", "UIM: mining unlabelled images", "无标注数据挖掘", None),
+]
+
+
+def strategy_table(generation: str | None = None):
+    """PP-OCR's strategies as a pandas DataFrame (generation, stage, strategy, chinese, lesson).
+
+    Args:
+        generation: "PP-OCR" (the 19 of the first paper), "PP-OCRv2" or "PP-OCRv3" (what each
+            added); None: all of them.
+
+    The `lesson` column holds the notebook stem that teaches the strategy, or "—" when the course
+    only explains it (lesson 01).
+    """
+    import pandas as pd
+
+    rows = [(g, s, en, zh, stem or "—") for g, s, en, zh, stem in STRATEGIES
+            if generation is None or g == generation]
+    if not rows:
+        raise ValueError(f"unknown generation {generation!r}; use one of "
+                         f"{sorted({g for g, *_ in STRATEGIES})} or None")
+    return pd.DataFrame(rows, columns=["generation", "stage", "strategy", "chinese", "lesson"])
