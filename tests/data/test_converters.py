@@ -135,3 +135,4 @@ def test_mmocr_det_and_rec(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"data_list": []}))
     with pytest.raises(DataError, match="task"):
         convert_mmocr(tmp_path / "bad.json", tmp_path / "bad.txt")
+
