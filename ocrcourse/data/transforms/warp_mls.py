@@ -31,6 +31,11 @@ def _grid_nodes(size: int, grid_size: int) -> np.ndarray:
     return np.array(nodes, dtype=np.float64)
 
 
+def _perp(a: np.ndarray) -> np.ndarray:
+    """Vectors (..., 2) rotated by 90 degrees: (x, y) -> (-y, x)."""
+    return np.stack([-a[..., 1], a[..., 0]], -1)
+
+
 def mls_similarity_map(points: np.ndarray, src_pts, dst_pts) -> np.ndarray:
     """Where in the source each destination point comes from, by MLS similarity deformation.
 
@@ -54,8 +59,7 @@ def mls_similarity_map(points: np.ndarray, src_pts, dst_pts) -> np.ndarray:
     q_hat = q - q_star[:, None]
     v_hat = v[:, 0] - p_star                             # (M, 2)
     mu = (w * (p_hat ** 2).sum(-1)).sum(1)               # mu_s = sum_k w_k |p_hat_k|^2
-    perp = lambda a: np.stack([-a[..., 1], a[..., 0]], -1)   # a rotated by 90 degrees
-    p_perp, v_perp = perp(p_hat), perp(v_hat)[:, None]
+    p_perp, v_perp = _perp(p_hat), _perp(v_hat)[:, None]
     a11 = (p_hat * v_hat[:, None]).sum(-1)               # entries of A_k (Schaefer eq. 6)
     a12 = (p_perp * v_hat[:, None]).sum(-1)
     a21 = (p_hat * v_perp).sum(-1)
