@@ -48,7 +48,7 @@ __all__ = ["GENERATOR_VERSION", "DEFAULT_SIZES", "TINY_SIZES", "default_data_roo
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = 1          # bump when the output changes, so stale data is rebuilt
+GENERATOR_VERSION = 2          # bump when the output changes, so stale data is rebuilt
 N_CHINESE = 400                # Chinese characters used: the 400 most frequent of synth_text
 DEFAULT_SIZES = {"det": (250, 50), "rec": (2700, 300), "cls": (800, 200)}   # (train, eval)
 TINY_SIZES = {"det": (12, 4), "rec": (48, 16), "cls": (24, 8)}
@@ -145,7 +145,8 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
         rng: the only source of randomness.
         fonts: a shared `FontBook` (made if None; pass one when making many scenes).
         size: (H, W); default random in [320, 640] each.
-        n_lines: lines to try to place (some may not fit); default 4-14 (50+ makes a dense scene).
+        n_lines: lines to try to place (some may not fit); default 4-14. Above 12 the text gets
+            smaller (down to 0.45x) so more fits: n_lines=120 at 640 x 640 places about 50.
         layout: "scattered" or "document"; default random (2 in 3 scattered).
 
     Returns:
@@ -157,6 +158,7 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
     n_lines = int(n_lines if n_lines is not None else rng.integers(4, 15))
     layout = layout or ("scattered" if rng.random() < 2 / 3 else "document")
     scale = min(h, w) / 480
+    scale *= max(0.45, min(1.0, (12 / n_lines) ** 0.5))   # smaller text when many lines must fit
     if layout == "document":
         scene = make_background(rng, h, w, kind=str(rng.choice(["paper", "gradient"])))
         lines = _document(scene, rng, fonts, n_lines, scale)
