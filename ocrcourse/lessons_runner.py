@@ -83,6 +83,7 @@ def _write_html(nb, target: Path) -> None:
 def run_lessons(folder: str | os.PathLike, out_dir: str | os.PathLike, pattern: str = "[0-9][0-9]_*.ipynb",
                 kernel_name: str = "ocrcourse", store: bool = False) -> list[LessonResult]:
     os.environ.setdefault("OCRCOURSE_MODE", "quick")
+    os.environ.setdefault("OCRCOURSE_HEADLESS", "1")   # explorers draw static figures (viz/explorers.py)
     paths = sorted(Path(folder).glob(pattern))
     results = []
     for path in paths:

@@ -38,6 +38,16 @@ def test_passing_notebook_stores_outputs(tmp_path):
     assert out[0]["text"].strip() == "42"
 
 
+def test_run_lessons_is_headless(tmp_path, monkeypatch):
+    monkeypatch.delenv("OCRCOURSE_HEADLESS", raising=False)
+    p = _nb(tmp_path, ["import os; print(os.environ.get('OCRCOURSE_HEADLESS'))"])
+    from ocrcourse.lessons_runner import run_lessons
+
+    [r] = run_lessons(tmp_path, tmp_path / "out", pattern=p.name, store=True)
+    assert r.status == "ok"
+    assert nbformat.read(p, as_version=4).cells[0].outputs[0]["text"].strip() == "1"
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
 def test_lesson_is_small_and_executed(path):
     assert path.stat().st_size <= NOTEBOOK_BUDGET_BYTES, f"{path.name} is over its size budget"

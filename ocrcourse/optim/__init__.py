@@ -23,8 +23,8 @@ from .lr import (Const, ConstantLR, Cosine, Linear, Piecewise, const_warmup_lr, 
 from .optimizer import (SGD, Adam, AdamW, Momentum, grad_clip_from_config,
                         weight_decay_from_regularizer)
 
-__all__ = ["LR_SCHEDULES", "OPTIMIZERS", "build_lr", "build_optimizer", "Cosine", "Piecewise",
-           "Linear", "Const", "ConstantLR", "cosine_warmup_lr", "piecewise_warmup_lr",
+__all__ = ["LR_SCHEDULES", "OPTIMIZERS", "build_lr", "build_optimizer", "lr_curve", "Cosine",
+           "Piecewise", "Linear", "Const", "ConstantLR", "cosine_warmup_lr", "piecewise_warmup_lr",
            "linear_warmup_lr", "const_warmup_lr", "Adam", "AdamW", "Momentum", "SGD"]
 
 LR_SCHEDULES = {"Cosine": Cosine, "Piecewise": Piecewise, "Linear": Linear, "Const": Const}
@@ -41,6 +41,20 @@ def build_lr(cfg: dict, epochs: int, step_each_epoch: int):
     cfg.setdefault("name", "Const")
     return build(LR_SCHEDULES, cfg, kind="Optimizer.lr", epochs=epochs,
                  step_each_epoch=step_each_epoch)
+
+
+def lr_curve(cfg: dict, epochs: int, step_each_epoch: int) -> list[float]:
+    """The learning rate of every iteration of a run, read from the scheduler `build_lr` builds.
+
+    Iteration i trains with `values[i]`: the value is read before `step()`, as the trainer does.
+    Used for the schedule plots of lessons/05_lr_and_regularization.ipynb.
+    """
+    scheduler = build_lr(cfg, epochs, step_each_epoch)
+    values = []
+    for _ in range(epochs * step_each_epoch):
+        values.append(float(scheduler()))     # scheduler(), not get_lr(): see lr.py
+        scheduler.step()
+    return values
 
 
 def build_optimizer(cfg: dict, epochs: int, step_each_epoch: int, model: nn.Layer):
