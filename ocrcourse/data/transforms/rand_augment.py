@@ -22,7 +22,7 @@ import random
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
-__all__ = ["rand_augment_levels", "RandAugment"]
+__all__ = ["rand_augment_levels", "apply_rand_augment_op", "RandAugment"]
 
 MAX_LEVEL = 10
 
@@ -88,6 +88,19 @@ def _apply(name: str, img: Image.Image, m, fill) -> Image.Image:
     raise KeyError(f"unknown RandAugment op {name!r}; ops: {list(rand_augment_levels(5))}")
 
 
+def apply_rand_augment_op(img: np.ndarray, name: str, magnitude: float = 5,
+                          fillcolor=(128, 128, 128)) -> np.ndarray:
+    """Apply one named RandAugment op at `magnitude` to an (h, w, 3) uint8 image, as RandAugment does.
+
+    Lets a lesson show each of the 14 ops on its own; random signs come from Python's `random`.
+    """
+    levels = rand_augment_levels(magnitude)
+    if name not in levels:
+        raise KeyError(f"unknown RandAugment op {name!r}; ops: {list(levels)}")
+    out = _apply(name, Image.fromarray(np.ascontiguousarray(img)), levels[name], tuple(fillcolor))
+    return np.array(out)
+
+
 class RandAugment:
     """With probability `prob`, apply `num_layers` ops drawn uniformly from 14, at one strength.
 
@@ -125,5 +138,5 @@ class RandAugment:
         img = data["image"]
         if not isinstance(img, Image.Image):
             img = Image.fromarray(np.ascontiguousarray(img))
-        data["image"] = np.asarray(self.augment(img))
+        data["image"] = np.array(self.augment(img))   # a writable copy (np.asarray would be read-only)
         return data

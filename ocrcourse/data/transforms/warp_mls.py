@@ -74,15 +74,20 @@ def mls_similarity_map(points: np.ndarray, src_pts, dst_pts) -> np.ndarray:
 
 
 def _bilinear(img: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Sample img at float coordinates (x, y) (already inside the image), bilinearly."""
-    x0, y0 = np.floor(x).astype(np.int32), np.floor(y).astype(np.int32)
-    x1, y1 = np.ceil(x).astype(np.int32), np.ceil(y).astype(np.int32)
-    fx, fy = x - x0, y - y0
-    if img.ndim == 3:
-        fx, fy = fx[..., None], fy[..., None]
-    top = img[y0, x0] * (1 - fx) + img[y0, x1] * fx
-    bottom = img[y1, x0] * (1 - fx) + img[y1, x1] * fx
-    return top * (1 - fy) + bottom * fy
+    """Sample img at float coordinates (x, y) (already inside the image), bilinearly, in float64."""
+    h, w = img.shape[:2]
+    flat = img.reshape(h * w, -1)                  # gather rows of a flat view: faster than 2-D indexing
+    x0, y0 = np.floor(x).astype(np.intp), np.floor(y).astype(np.intp)
+    x1, y1 = np.ceil(x).astype(np.intp), np.ceil(y).astype(np.intp)
+    fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+
+    def at(rows, cols):
+        return np.take(flat, rows * w + cols, axis=0)
+
+    top = at(y0, x0) * (1 - fx) + at(y0, x1) * fx
+    bottom = at(y1, x0) * (1 - fx) + at(y1, x1) * fx
+    out = top * (1 - fy) + bottom * fy
+    return out.reshape(img.shape) if img.ndim == 3 else out[..., 0]
 
 
 def _interp_axis(size: int, nodes: np.ndarray, grid_size: int):
@@ -128,5 +133,5 @@ def warp_mls(src: np.ndarray, src_pts, dst_pts, dst_w: int, dst_h: int,
     src_h, src_w = src.shape[:2]
     x = np.clip(cols + upsample(dx) * trans_ratio, 0, src_w - 1)
     y = np.clip(rows + upsample(dy) * trans_ratio, 0, src_h - 1)
-    out = _bilinear(src.astype(np.float64), x, y)
+    out = _bilinear(src, x, y)
     return np.clip(out, 0, 255).astype(np.uint8)   # truncation, as PaddleOCR

@@ -34,3 +34,13 @@ def test_mls_passes_through_control_points_and_is_similarity_for_a_similarity():
     dst = src * 2 + [3, 1]                 # a pure scale + shift: MLS must invert it exactly
     pts = np.array([[3, 1], [7.5, 2.5], [15, 8]])
     np.testing.assert_allclose(mls_similarity_map(pts, src, dst), (pts - [3, 1]) / 2, atol=1e-9)
+
+
+def test_grey_image_matches_paddleocr():
+    WarpMLS = ppocr_module("ppocr/data/imaug/text_image_aug/warp_mls.py").WarpMLS
+    img = np.random.default_rng(3).integers(0, 256, (40, 130), dtype=np.uint8)
+    src = [[0, 0], [130, 0], [130, 40], [0, 40]]
+    dst = [[0, 7], [130, 3], [130, 31], [0, 38]]
+    ours, ref = warp_mls(img, src, dst, 130, 40), WarpMLS(img, src, dst, 130, 40).generate()
+    assert ours.shape == ref.shape == (40, 130)
+    assert np.abs(ours.astype(int) - ref).max() <= 1
