@@ -13,7 +13,6 @@ import random
 import cv2
 import numpy as np
 
-from .random_crop import polys_outside_rect
 
 __all__ = ["rectify_quad", "rotate_expand", "CopyPaste"]
 
@@ -25,12 +24,12 @@ def rectify_quad(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
     top/bottom edges, height = the longer of the left/right edges, cubic interpolation.
     """
     quad = np.asarray(quad, dtype=np.float32)
-    w = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
-    h = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+    w = max(1, int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))))
+    h = max(1, int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
     target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    crop = cv2.warpPerspective(img, cv2.getPerspectiveTransform(quad, target), (max(w, 1), max(h, 1)),
+    crop = cv2.warpPerspective(img, cv2.getPerspectiveTransform(quad, target), (w, h),
                                borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-    return np.rot90(crop) if h / max(w, 1) >= 1.5 else crop
+    return np.ascontiguousarray(np.rot90(crop)) if h / w >= 1.5 else crop
 
 
 def rotate_expand(img: np.ndarray, angle: float) -> tuple:
@@ -51,6 +50,8 @@ def rotate_expand(img: np.ndarray, angle: float) -> tuple:
     center[:, 2] += m[:, :2] @ [0.5, 0.5] - 0.5                   # pixel-centre form for warpAffine
     rotated = cv2.warpAffine(img, center, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=0)
     alpha = cv2.warpAffine(np.ones((h, w), np.float32), center, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=0)
+    if rotated.ndim == 3 and rotated.shape[2] == 1:
+        rotated = rotated[:, :, 0]
     return rotated, alpha, box
 
 
@@ -118,16 +119,20 @@ class CopyPaste:
             return None
         x, y = xy
         region = img[y:y + bh, x:x + bw]
-        a = alpha[..., None] if region.ndim == 3 else alpha
-        region[...] = (rotated * a + region * (1 - a) + 0.5).astype(img.dtype)
+        # alpha blend: rotated * a + region * (1 - a), in one OpenCV pass
+        region[...] = cv2.blendLinear(rotated, region, alpha, 1.0 - alpha)
         return box + (x, y)
 
     def _select_coord(self, boxes: np.ndarray, box: np.ndarray, end_x: int, end_y: int):
         if not self.limit_paste:
             return random.randint(0, end_x), random.randint(0, end_y)
         (xmin, ymin), (xmax, ymax) = box.min(axis=0), box.max(axis=0)
+        lo = boxes.min(axis=1) if len(boxes) else np.zeros((0, 2))   # bbox of every existing polygon
+        hi = boxes.max(axis=1) if len(boxes) else np.zeros((0, 2))
         for _ in range(50):
             x, y = random.randint(0, end_x), random.randint(0, end_y)
-            if polys_outside_rect(boxes, xmin + x, ymin + y, xmax - xmin, ymax - ymin).all():
+            # accept only if every polygon lies entirely outside the pasted box's bbox
+            outside = (hi[:, 0] < xmin + x) | (lo[:, 0] > xmax + x) | (hi[:, 1] < ymin + y) | (lo[:, 1] > ymax + y)
+            if outside.all():
                 return x, y
         return None

@@ -14,8 +14,8 @@ and exercises call; `MakeShrinkMap` and `MakeBorderMap` are the YAML ops around 
 
 Fidelity: the arrays equal paddleocr 2.10's (`ppocr/data/imaug/make_{shrink,border}_map.py`) to
 1e-5, quirks included (see `edge_distance`). Speed: PaddleOCR evaluates every edge on the
-whole dilated bounding box; we evaluate each edge only in the band of pixels within D of it (the
-only pixels where it can win), which gives the same values.
+whole dilated bounding box; we evaluate each edge only on the pixels within D of it (the only
+pixels where it can win), which gives the same values.
 """
 from __future__ import annotations
 
@@ -60,12 +60,13 @@ def dilate_polygon(polygon: np.ndarray, shrink_ratio: float = 0.4) -> np.ndarray
 
 def signed_area(polygon: np.ndarray) -> float:
     """Signed area with PaddleOCR's sign convention (positive = the order MakeShrinkMap reverses)."""
-    x, y = polygon[:, 0].astype(np.float64), polygon[:, 1].astype(np.float64)
-    return float(np.sum(x * np.roll(y, 1) - y * np.roll(x, 1)) / 2.0)
+    p = polygon.astype(np.float64)
+    q = p[np.arange(-1, len(p) - 1)]                   # the previous vertex of each vertex
+    return float(np.sum(p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]) / 2.0)
 
 
 def edge_distance(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
-    """Distance from every pixel of the grid ys x xs to the edge p1 -> p2, computed PaddleOCR's way.
+    """Distance from pixels (xs[i], ys[i]) to the edge p1 -> p2, computed PaddleOCR's way.
 
     PaddleOCR uses the law of cosines on the triangle (pixel, p1, p2), with d1, d2 the distances to
     the endpoints and c = (|p1p2|^2 - d1^2 - d2^2) / (2 d1 d2):
@@ -79,24 +80,24 @@ def edge_distance(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray
     rounds below 0 the square root is NaN and that pixel takes nothing from this polygon.
 
     Args:
-        xs, ys: float64 pixel coordinates (1-D) in the same frame as p1, p2.
+        xs, ys: float64 pixel coordinates in the frame of p1, p2; any shapes that broadcast
+            (a pixel list, or a row xs[None, :] and a column ys[:, None] for a grid).
         p1, p2: edge endpoints (x, y) as rows of the polygon array.
     Returns:
-        (len(ys), len(xs)) float64 distances (NaN where PaddleOCR's formula gives NaN).
+        float64 distances of the broadcast shape (NaN where PaddleOCR's formula gives NaN).
     """
-    d1 = np.square(xs - p1[0])[None, :] + np.square(ys - p1[1])[:, None]     # d1^2
-    d2 = np.square(xs - p2[0])[None, :] + np.square(ys - p2[1])[:, None]     # d2^2
+    d1 = np.square(xs - p1[0]) + np.square(ys - p1[1])                       # d1^2
+    d2 = np.square(xs - p2[0]) + np.square(ys - p2[1])                       # d2^2
     seg = np.square(p1[0] - p2[0]) + np.square(p1[1] - p2[1])                # |p1p2|^2
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         d1d2 = d1 * d2
         cosin = (seg - d1 - d2) / (2 * np.sqrt(d1d2))
         line_sq = d1d2 * (1 - np.square(cosin)) / seg      # squared distance to the line
         result = np.sqrt(np.where(cosin < 0, np.fmin(d1, d2), line_sq))
-    # d1 * d2 == 0 only on an endpoint pixel: distance 0 there, NaN on a zero-length edge
-    for x, y in (p1, p2):
-        col, row = np.searchsorted(xs, x), np.searchsorted(ys, y)
-        if col < len(xs) and row < len(ys) and xs[col] == x and ys[row] == y:
-            result[row, col] = 0.0 if seg > 0 else np.nan
+    # d1 * d2 == 0 only on an endpoint pixel (integer coordinates): distance 0 there, as PaddleOCR
+    # gets through nan_to_num, or NaN on a zero-length edge
+    if any(float(v).is_integer() for v in (*p1, *p2)):
+        np.copyto(result, 0.0 if seg > 0 else np.nan, where=d1d2 == 0)
     return result
 
 
@@ -108,10 +109,13 @@ def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
     dilated by D filled with 1. `canvas` is the raw map in [0, 1], before thresh_min/max scaling.
     """
     polygon = np.array(polygon)
-    grown = dilate_polygon(polygon, shrink_ratio)
-    if grown is None:
-        return
     distance = offset_distance(polygon, shrink_ratio)
+    if not distance > 0:
+        return                                       # zero area: nothing to draw
+    grown = _offset(polygon, distance)
+    if not grown:
+        return
+    grown = grown[0]
     cv2.fillPoly(mask, [grown.astype(np.int32)], 1.0)
 
     xmin, ymin = grown.min(axis=0)
@@ -128,15 +132,15 @@ def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
     margin = distance + 1
     for i in range(len(local)):
         p1, p2 = local[i], local[(i + 1) % len(local)]
-        # only pixels within D of this edge can take their minimum from it
+        # only pixels within D of this edge can take their minimum from it: its bbox grown by D
         bx0 = max(x0, int(np.floor(min(p1[0], p2[0]) - margin)))
         bx1 = min(x1, int(np.ceil(max(p1[0], p2[0]) + margin)))
         by0 = max(y0, int(np.floor(min(p1[1], p2[1]) - margin)))
         by1 = min(y1, int(np.ceil(max(p1[1], p2[1]) + margin)))
         if bx0 > bx1 or by0 > by1:
             continue
-        xs = np.arange(bx0, bx1 + 1, dtype=np.float64)
-        ys = np.arange(by0, by1 + 1, dtype=np.float64)
+        xs = np.arange(bx0, bx1 + 1, dtype=np.float64)[None, :]
+        ys = np.arange(by0, by1 + 1, dtype=np.float64)[:, None]
         block = dist[by0 - y0:by1 - y0 + 1, bx0 - x0:bx1 - x0 + 1]
         np.minimum(block, edge_distance(xs, ys, p1, p2), out=block)   # NaN propagates, as in 2.10
 
@@ -204,6 +208,7 @@ class MakeShrinkMap:
     def __init__(self, min_text_size: int = 8, shrink_ratio: float = 0.4, epoch=None, total_epoch=None):
         self.min_text_size = min_text_size
         self.shrink_ratio = _shrink_ratio_for_epoch(shrink_ratio, epoch, total_epoch)
+        self._ratios = np.arange(self.shrink_ratio, 1, self.shrink_ratio)    # 0.4 -> [0.4, 0.8]
 
     def __call__(self, data: dict) -> dict:
         h, w = data["image"].shape[:2]
@@ -232,9 +237,14 @@ class MakeShrinkMap:
         return data
 
     def _shrink(self, polygon: np.ndarray) -> list:
+        """`shrink_polygon` with ratios r, 2r, ... until the result is one piece (one offsetter)."""
+        shape = Polygon(polygon)
+        offsetter = pyclipper.PyclipperOffset()
+        offsetter.AddPath([tuple(p) for p in polygon], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
         shrunk = []
-        for ratio in np.arange(self.shrink_ratio, 1, self.shrink_ratio):   # 0.4 -> [0.4, 0.8]
-            shrunk = shrink_polygon(polygon, ratio)
+        for ratio in self._ratios:
+            distance = shape.area * (1 - np.power(ratio, 2)) / shape.length
+            shrunk = [np.array(p).reshape(-1, 2) for p in offsetter.Execute(-distance)]
             if len(shrunk) == 1:
                 break
         return shrunk

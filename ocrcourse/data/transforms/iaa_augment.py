@@ -7,7 +7,11 @@ YAML format is PaddleOCR's, `augmenter_args: [{type: Fliplr, args: {p: 0.5}},
 - the three augmenters PP-OCR uses (and Flipud) are implemented here as 2x3 affine matrices:
   consecutive flips and rotations are fused into one `cv2.warpAffine`, a down-scaling Resize
   joins that warp (fewer pixels to write), an up-scaling one runs afterwards as `cv2.resize`;
-  polygons go through exactly the same matrices, so they stay on the pixels;
+  polygons go through exactly the same matrices, so they stay on the pixels; when the next op
+  is EastRandomCropData (as in every PP-OCR det config), `create_operators` sets
+  `hand_warp_to_crop` and the crop applies this warp together with its own crop-and-scale, as one
+  warp straight into its 960 x 960 canvas: same geometry and random draws, one interpolation
+  instead of three, and no up-scaled intermediate image (up to 3x3 times the input's pixels);
 - any other `type` is looked up in albumentations (PaddleOCR's mapping: Fliplr -> HorizontalFlip,
   Flipud -> VerticalFlip; otherwise the albumentations class of that name) and applied to the
   image and the polygon points as keypoints.
@@ -20,7 +24,7 @@ import numpy as np
 
 from ocrcourse.errors import ConfigError
 
-__all__ = ["Fliplr", "Flipud", "Rotate", "ScaleResize", "IaaAugment"]
+__all__ = ["Fliplr", "Flipud", "Rotate", "ScaleResize", "warp_image", "transform_points", "IaaAugment"]
 
 _ALBU_NAMES = {"Fliplr": "HorizontalFlip", "Flipud": "VerticalFlip"}
 DEFAULT_AUGMENTERS = [{"type": "Fliplr", "args": {"p": 0.5}},
@@ -86,6 +90,29 @@ def _to_center(m: np.ndarray) -> np.ndarray:
     return (np.linalg.inv(shift) @ m @ shift)[:2]
 
 
+def warp_image(img: np.ndarray, matrix: np.ndarray | None, size: tuple) -> np.ndarray:
+    """Apply a 3x3 forward affine `matrix` (pixel-corner coordinates) to `img`; output `size` (w, h).
+
+    A pure scale goes through cv2.resize (cheaper); anything else through one cv2.warpAffine,
+    bilinear, zero border (imgaug's defaults).
+    """
+    if matrix is None:
+        return img
+    if matrix[0, 1] == 0 and matrix[1, 0] == 0 and matrix[0, 2] == 0 and matrix[1, 2] == 0 \
+            and np.isclose(matrix[0, 0], size[0] / img.shape[1]) and np.isclose(matrix[1, 1], size[1] / img.shape[0]):
+        return cv2.resize(img, tuple(size))
+    return cv2.warpAffine(img, _to_center(matrix), tuple(size), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def transform_points(polys: np.ndarray, matrix: np.ndarray | None) -> np.ndarray:
+    """Apply the same 3x3 affine `matrix` to polygon points (N, P, 2) -> float32."""
+    if matrix is None:
+        return polys
+    pts = polys.reshape(-1, 2).astype(np.float64) @ matrix[:2, :2].T + matrix[:2, 2]
+    return pts.reshape(polys.shape).astype(np.float32)
+
+
 def _albumentations_step(kind: str, args: dict):
     import albumentations as A        # imported only when a config asks for it
 
@@ -125,12 +152,16 @@ class IaaAugment:
     Args:
         augmenter_args: PaddleOCR's list of `{type, args}`; None means the three defaults above.
 
-    Reads/writes `image` (H, W, C) -> (H', W', C) and `polys` (N, P, 2) float32.
+    Reads/writes `image` (H, W, C) -> (H', W', C) and `polys` (N, P, 2) float32. With
+    `hand_warp_to_crop`, `image` is left as is and `pending_warp` = (3x3 matrix, (W', H')) is
+    added for EastRandomCropData.
     """
 
     def __init__(self, augmenter_args: list | None = None):
         specs = DEFAULT_AUGMENTERS if augmenter_args is None else augmenter_args
         self.steps = [build_step(spec) for spec in specs]
+
+    hand_warp_to_crop = False   # set by create_operators when EastRandomCropData comes next
 
     def __call__(self, data: dict) -> dict:
         img = data["image"]
@@ -138,33 +169,27 @@ class IaaAugment:
         pending, size = None, (img.shape[1], img.shape[0])       # fused matrix so far, its output size
         for step in self.steps:
             if not hasattr(step, "sample"):                      # albumentations: flush, then apply
-                img, polys = self._warp(img, polys, pending, size)
-                pending, size = None, (img.shape[1], img.shape[0])
+                img, polys = warp_image(img, pending, size), transform_points(polys, pending)
+                pending = None
                 img, polys = self._albumentations(step, img, polys)
                 size = (img.shape[1], img.shape[0])
                 continue
             matrix, new_size = step.sample(*size)
             if matrix is None:
                 continue
-            if new_size[0] * new_size[1] > size[0] * size[1] and pending is not None:
-                img, polys = self._warp(img, polys, pending, size)   # warp at the smaller size first
-                pending = None
+            grows = new_size[0] * new_size[1] > size[0] * size[1]
+            if grows and pending is not None and not self.hand_warp_to_crop:
+                img, polys = warp_image(img, pending, size), transform_points(polys, pending)
+                pending = None                                   # warp at the smaller size first
             pending = matrix if pending is None else matrix @ pending
             size = new_size
-        data["image"], data["polys"] = self._warp(img, polys, pending, size)
-        return data
-
-    @staticmethod
-    def _warp(img, polys, matrix, size):
-        if matrix is None:
-            return img, polys
-        if matrix[0, 1] == 0 and matrix[1, 0] == 0 and matrix[0, 0] > 0 and matrix[1, 1] > 0:
-            img = cv2.resize(img, size)                           # a pure scale: resize is cheaper
+        data["polys"] = transform_points(polys, pending)
+        if self.hand_warp_to_crop:
+            # the crop applies this warp together with its own: one interpolation, fewer pixels
+            data["image"], data["pending_warp"] = img, (np.eye(3) if pending is None else pending, size)
         else:
-            img = cv2.warpAffine(img, _to_center(matrix), size, flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        pts = polys.reshape(-1, 2).astype(np.float64) @ matrix[:2, :2].T + matrix[:2, 2]
-        return img, pts.reshape(polys.shape).astype(np.float32)
+            data["image"] = warp_image(img, pending, size)
+        return data
 
     @staticmethod
     def _albumentations(step, img, polys):

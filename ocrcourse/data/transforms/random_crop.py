@@ -6,6 +6,8 @@ import random
 import cv2
 import numpy as np
 
+from .iaa_augment import warp_image
+
 __all__ = ["polys_outside_rect", "free_runs", "crop_area", "EastRandomCropData", "RandomCropImgMask"]
 
 
@@ -80,6 +82,8 @@ class EastRandomCropData:
 
     Polygons are shifted and scaled with the crop; those entirely outside it are dropped (their
     `texts`, `ignore_tags` and `pasted` flags with them). `polys` becomes float64, as in 2.10.
+    If IaaAugment left a `pending_warp`, the crop is cut from the warped image without building it:
+    one cv2.warpAffine from the original pixels straight to the output.
     """
 
     def __init__(self, size=(640, 640), max_tries: int = 10, min_crop_side_ratio: float = 0.1,
@@ -91,18 +95,25 @@ class EastRandomCropData:
 
     def __call__(self, data: dict) -> dict:
         img, polys = data["image"], np.asarray(data["polys"])
+        pending = data.pop("pending_warp", None)      # IaaAugment's warp, not yet applied (see there)
+        img_hw = (pending[1][1], pending[1][0]) if pending is not None else img.shape[:2]
         ignore = np.asarray(data["ignore_tags"], dtype=bool)
         care = [polys[i] for i in range(len(polys)) if not ignore[i]]
-        x, y, cw, ch = crop_area(img.shape[:2], care, self.min_crop_side_ratio, self.max_tries)
+        x, y, cw, ch = crop_area(img_hw, care, self.min_crop_side_ratio, self.max_tries)
         scale = min(self.size[0] / cw, self.size[1] / ch)
         h, w = int(ch * scale), int(cw * scale)
-        crop = img[y:y + ch, x:x + cw]
+        if pending is not None:       # one warp: IaaAugment's matrix, then shift by the crop, then scale
+            stretch = (scale, scale) if self.keep_ratio else (self.size[0] / cw, self.size[1] / ch)
+            matrix = np.diag([*stretch, 1.0]) @ np.array([[1.0, 0, -x], [0, 1, -y], [0, 0, 1]]) @ pending[0]
+            resized = warp_image(img, matrix, (w, h) if self.keep_ratio else self.size)
+        else:
+            resized = cv2.resize(img[y:y + ch, x:x + cw], (w, h) if self.keep_ratio else self.size)
         if self.keep_ratio:
             canvas = np.zeros((self.size[1], self.size[0]) + img.shape[2:], img.dtype)
-            canvas[:h, :w] = cv2.resize(crop, (w, h))
+            canvas[:h, :w] = resized
             data["image"] = canvas
         else:
-            data["image"] = cv2.resize(crop, tuple(self.size))
+            data["image"] = resized
         moved = (polys.astype(np.float64) - (x, y)) * scale if len(polys) else np.zeros((0, 4, 2))
         keep = ~polys_outside_rect(moved, 0, 0, w, h)
         data["polys"] = moved[keep]

@@ -92,7 +92,7 @@ def test_shrink_polygon_of_a_rectangle():
 
 def test_edge_distance_is_the_segment_distance_near_the_edge():
     xs, ys = np.arange(0, 21, dtype=np.float64), np.arange(0, 11, dtype=np.float64)
-    d = edge_distance(xs, ys, np.array([5.0, 5.0]), np.array([15.0, 5.0]))
+    d = edge_distance(xs[None, :], ys[:, None], np.array([5.0, 5.0]), np.array([15.0, 5.0]))
     assert d[5, 10] == 0 and d[2, 10] == pytest.approx(3) and d[5, 0] == pytest.approx(5)
 
 
@@ -101,3 +101,4 @@ def test_polygon_outside_the_image_is_skipped():
             "ignore_tags": np.array([False])}
     out = MakeBorderMap()(data)
     assert np.all(out["threshold_map"] == np.float32(0.3)) and out["threshold_mask"].sum() == 0
+

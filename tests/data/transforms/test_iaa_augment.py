@@ -75,3 +75,29 @@ def test_albumentations_fallback_keeps_polygons_on_pixels():
 def test_unknown_augmenter_is_a_config_error():
     with pytest.raises(ConfigError, match="NoSuchAug"):
         IaaAugment(augmenter_args=[{"type": "NoSuchAug", "args": {}}])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_warp_handed_to_the_crop_gives_the_same_sample(seed):
+    from ocrcourse.data import create_operators
+
+    cfg = [{"IaaAugment": None}, {"EastRandomCropData": {"size": [160, 160], "max_tries": 50, "keep_ratio": True}}]
+    fused = create_operators(cfg)
+    plain = create_operators(cfg)
+    plain[0].hand_warp_to_crop = False
+    assert fused[0].hand_warp_to_crop
+    outs = []
+    for ops in (fused, plain):
+        np.random.seed(seed)
+        data = {**_sample(), "ignore_tags": np.zeros(3, bool), "texts": ["a", "b", "c"]}
+        for op in ops:
+            data = op(data)
+        outs.append(data)
+    assert "pending_warp" not in outs[0]
+    np.testing.assert_allclose(outs[0]["polys"], outs[1]["polys"], atol=1e-3)   # same random draws
+    assert outs[0]["image"].shape == outs[1]["image"].shape == (160, 160, 3)
+    assert np.abs(outs[0]["image"].astype(int) - outs[1]["image"].astype(int)).mean() < 6
+    for poly in outs[0]["polys"]:
+        inside, ring = _inside_and_ring(outs[0]["image"], poly, margin=2)
+        if np.isfinite(inside) and np.isfinite(ring):
+            assert inside > 220 and ring < 35
