@@ -39,7 +39,8 @@ import cv2
 import numpy as np
 
 from ..errors import DataError
-from .synth_render import FontBook, draw_line, make_background, perspective_crop, render_line_mask
+from ..pipeline.crop import get_rotate_crop_image
+from .synth_render import FontBook, draw_line, make_background, render_line_mask
 from .synth_text import charset, sample_text
 
 __all__ = ["GENERATOR_VERSION", "DEFAULT_SIZES", "TINY_SIZES", "default_data_root", "make_det_scene",
@@ -172,13 +173,14 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
 # --- recognition and classification samples ---------------------------------------------------
 
 def scene_crops(image: np.ndarray, labels: list, min_height: int = 8) -> list:
-    """(crop, text) for every legible line of a scene, by PP-OCR's perspective crop."""
+    """(crop, text) for every legible line of a scene, cut out exactly as the PP-OCR system cuts
+    detected boxes before recognition (`pipeline.crop.get_rotate_crop_image`)."""
     out = []
     for lab in labels:
         text = lab["transcription"]
         if text == ILLEGIBLE or len(text) > 25:
             continue
-        crop = perspective_crop(image, lab["points"])
+        crop = np.ascontiguousarray(get_rotate_crop_image(image, np.array(lab["points"], np.float32)))
         if crop.shape[0] >= min_height and crop.shape[1] >= min_height:
             out.append((crop, text))
     return out

@@ -7,9 +7,7 @@ The building blocks of `synth.py`, kept apart so a lesson can call them one by o
 - `FontBook`: the fonts of `synth_text` at any size, cached, chosen to cover the text;
 - `render_line_mask(text, font)`: the anti-aliased text as an alpha mask plus its 4-point box;
 - `draw_line(scene, mask, box, centre, angle, ...)`: rotate, tilt (mild perspective) and blend the
-  line into the scene; returns the box where it landed, the polygon a PaddleOCR det label stores;
-- `perspective_crop(img, quad)`: cut a quadrilateral out as an upright rectangle, the crop the PP-OCR
-  system makes between detection and recognition (PaddleOCR's `get_rotate_crop_image` rule).
+  line into the scene; returns the box where it landed, the polygon a PaddleOCR det label stores.
 
 All randomness comes from the `numpy.random.Generator` passed in, so a seed fixes every pixel.
 """
@@ -23,8 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .synth_text import cjk_fonts, latin_fonts
 
-__all__ = ["PHOTO_NAMES", "make_background", "FontBook", "render_line_mask", "draw_line",
-           "perspective_crop", "text_colour"]
+__all__ = ["PHOTO_NAMES", "make_background", "FontBook", "render_line_mask", "draw_line", "text_colour"]
 
 # Photos of skimage.data without visible text (page / text / clock would add unlabelled text).
 PHOTO_NAMES = ("astronaut", "coffee", "chelsea", "camera", "coins", "moon", "immunohistochemistry",
@@ -229,22 +226,3 @@ def draw_line(scene: np.ndarray, mask: np.ndarray, box: np.ndarray, centre, angl
     colour = text_colour(rng, float(region.mean()), contrast)
     region[:] = region * (1 - alpha) + colour * alpha
     return poly
-
-
-def perspective_crop(img: np.ndarray, quad) -> np.ndarray:
-    """Cut quadrilateral `quad` (TL, TR, BR, BL) out of `img` as an upright rectangle.
-
-    PP-OCR's rule between detection and recognition: width = the longer of the top and bottom
-    edges, height = the longer of the left and right edges, a perspective warp (bicubic, border
-    replicated), and a 90-degree turn when the result is at least 1.5 times taller than wide.
-    """
-    quad = np.asarray(quad, np.float32)
-    w = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
-    h = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
-    w, h = max(w, 1), max(h, 1)
-    target = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    m = cv2.getPerspectiveTransform(quad, target)
-    crop = cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-    if crop.shape[0] / crop.shape[1] >= 1.5:
-        crop = np.rot90(crop)
-    return np.ascontiguousarray(crop)

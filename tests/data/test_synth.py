@@ -8,7 +8,8 @@ import pytest
 
 from ocrcourse.data import synth
 from ocrcourse.data.synth import build_synthetic_dataset, make_det_scene, make_rec_line
-from ocrcourse.data.synth_render import FontBook, draw_line, perspective_crop, render_line_mask
+from ocrcourse.data.synth_render import FontBook, draw_line, render_line_mask
+from ocrcourse.pipeline.crop import get_rotate_crop_image
 from reference_imaug import ppocr_imaug
 
 SMALL = {"det": (2, 1), "rec": (6, 2), "cls": (4, 2)}
@@ -49,7 +50,7 @@ def test_ink_lies_inside_the_label_polygon(fonts, angle):
     inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))        # 1 px of rounding
     assert ink.sum() > 200
     assert ink[inside == 0].sum() == 0                             # no ink outside the label
-    crop = perspective_crop(scene.astype(np.uint8), poly)          # the crop is upright text
+    crop = get_rotate_crop_image(scene.astype(np.uint8), poly)     # the crop is upright text
     assert crop.shape[1] > 3 * crop.shape[0]
 
 
