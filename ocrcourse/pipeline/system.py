@@ -26,7 +26,7 @@ from .crop import filter_det_boxes, get_rotate_crop_image, sort_boxes
 from .image_io import read_image
 from .predictor import DirectoryPredictor, EagerPredictor, InferencePredictor
 
-__all__ = ["PPOCR", "normalize_det_image", "resize_norm_line"]
+__all__ = ["PPOCR", "load_trained_model", "normalize_det_image", "resize_norm_line"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,43 @@ def _aspect_batches(crops: list[np.ndarray], batch_size: int):
     order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in crops]))
     for start in range(0, len(order), batch_size):
         yield order[start:start + batch_size]
+
+
+def _image_shape_from(cfg: dict, op_name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    """`image_shape` of the first `op_name` transform in Eval (else Train), e.g. RecResizeImg."""
+    for section in ("Eval", "Train"):
+        for op in ((cfg.get(section) or {}).get("dataset") or {}).get("transforms") or []:
+            params = op.get(op_name) if isinstance(op, dict) else None
+            if params and params.get("image_shape"):
+                return tuple(int(v) for v in params["image_shape"])
+    return default
+
+
+def load_trained_model(config_path: str, checkpoint: str | None = None):
+    """The model of a training config with its trained weights, ready for inference.
+
+    `checkpoint` defaults to the config's `Global.checkpoints` or `Global.pretrained_model`. For a
+    distillation config the `Student` sub-model is returned (what PaddleOCR exports for inference).
+    Returns (model, config).
+    """
+    from ..config import load_config
+    from ..models import build_model
+    from ..models.pretrained import load_pretrained
+
+    cfg = load_config(config_path)
+    glob = cfg.get("Global") or {}
+    checkpoint = checkpoint or glob.get("checkpoints") or glob.get("pretrained_model")
+    if not checkpoint:
+        raise ConfigError(f"{config_path}: no weights to load; pass a checkpoint (e.g. "
+                          "output/<run>/best_accuracy) or set Global.checkpoints")
+    model = build_model(cfg["Architecture"])
+    load_pretrained(model, checkpoint)
+    names = getattr(model, "model_names", None)
+    if names:                                        # a DistillationModel: keep the Student
+        model = getattr(model, "Student" if "Student" in names else names[0])
+    model.return_all_feats = False                   # inference wants the head output itself
+    model.eval()
+    return model, cfg
 
 
 class PPOCR:
@@ -130,6 +167,34 @@ class PPOCR:
                    rec_model=build_official_model("PP-OCRv3_rec"),
                    cls_model=build_official_model("ppocr_mobile_v2.0_cls") if use_angle_cls else None,
                    character_dict_path=official_dict_path(), use_space_char=True, **kwargs)
+
+    @classmethod
+    def from_checkpoints(cls, det_config: str | None = None, det_checkpoint: str | None = None,
+                         rec_config: str | None = None, rec_checkpoint: str | None = None,
+                         cls_config: str | None = None, cls_checkpoint: str | None = None,
+                         use_angle_cls: bool = False, **kwargs) -> "PPOCR":
+        """A system from your training configs and checkpoints; a stage without a config uses the
+        official model. The rec config also gives the dictionary (`Global.character_dict_path`,
+        `use_space_char`) and the input shape (`RecResizeImg.image_shape`)."""
+        from ..weights import build_official_model, official_dict_path
+
+        det = load_trained_model(det_config, det_checkpoint)[0] if det_config else build_official_model("PP-OCRv3_det")
+        if rec_config:
+            rec, rec_cfg = load_trained_model(rec_config, rec_checkpoint)
+            glob = rec_cfg.get("Global") or {}
+            kwargs.setdefault("character_dict_path", glob.get("character_dict_path"))
+            kwargs.setdefault("use_space_char", bool(glob.get("use_space_char", False)))
+            kwargs.setdefault("rec_image_shape", _image_shape_from(rec_cfg, "RecResizeImg", (3, 48, 320)))
+        else:
+            rec = build_official_model("PP-OCRv3_rec")
+            kwargs.setdefault("character_dict_path", official_dict_path())
+        cls_model = None
+        if cls_config:
+            cls_model, cls_cfg = load_trained_model(cls_config, cls_checkpoint)
+            kwargs.setdefault("cls_image_shape", _image_shape_from(cls_cfg, "ClsResizeImg", (3, 48, 192)))
+        elif use_angle_cls:
+            cls_model = build_official_model("ppocr_mobile_v2.0_cls")
+        return cls(det_model=det, rec_model=rec, cls_model=cls_model, **kwargs)
 
     @staticmethod
     def _predictor(model, input_shape, use_inference: bool, dict_key: str | None = None):

@@ -5,6 +5,8 @@ PyPI); skipped with that hint otherwise.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -127,3 +129,29 @@ def test_inference_engine_matches_eager(ocr):
     crop = _render("Inference equals eager 42")
     fast, slow = ocr.ocr(crop, det=False, cls=True)[0], eager.ocr(crop, det=False, cls=True)[0]
     assert fast["text"] == slow["text"] and fast["score"] == pytest.approx(slow["score"], abs=1e-4)
+
+
+def test_from_checkpoints_plain_and_distillation(ocr, tmp_path):
+    """A trained det checkpoint (here: the official weights saved as one) gives the same boxes; a
+    distillation config yields its Student."""
+    import paddle
+    import yaml
+
+    from ocrcourse.config import load_config
+
+    det_infer = str(Path(__file__).parents[2] / "configs" / "inference" / "ch_PP-OCRv3_det_infer.yml")
+    cfg = load_config(det_infer)
+    state = ocr.det_model.state_dict()
+    paddle.save(state, str(tmp_path / "plain.pdparams"))
+    paddle.save({f"Student.{k}": v for k, v in state.items()}, str(tmp_path / "distill.pdparams"))
+    arch = dict(cfg["Architecture"])
+    distill = {"Global": {}, "Architecture": {"name": "DistillationModel", "model_type": "det", "algorithm": "Distillation",
+                                              "Models": {"Student": {**arch, "return_all_feats": True}}}}
+    (tmp_path / "distill.yml").write_text(yaml.safe_dump(distill))
+    expected = ocr.ocr(skimage.data.page(), rec=False)
+    for config, ckpt in ((det_infer, tmp_path / "plain"),
+                         (str(tmp_path / "distill.yml"), tmp_path / "distill.pdparams")):
+        system = PPOCR.from_checkpoints(det_config=config, det_checkpoint=str(ckpt))
+        assert system.ocr(skimage.data.page(), rec=False) == expected
+    with pytest.raises(ConfigError, match="no weights to load"):
+        PPOCR.from_checkpoints(det_config=det_infer)
