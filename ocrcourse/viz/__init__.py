@@ -1,5 +1,6 @@
 """Figures for the lessons. `viz` functions return figures or arrays; they never train or mutate."""
 from .augment import display_image, show_op
+from .curves import plot_history
 from .fonts import cjk_font_path, font_covers, use_cjk_font
 from .ocr import draw_ocr
 from .source import show_source, source_of

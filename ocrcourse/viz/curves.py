@@ -1,0 +1,60 @@
+"""Training curves from a history DataFrame (what `fit` returns and `history.csv` holds).
+
+Lessons: 07_train_db, 08_direction_classifier, 09_crnn_recognition (and every lesson that
+trains). One row per optimiser step; `eval_*` columns are filled on the steps that evaluated.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+__all__ = ["loss_columns", "eval_columns", "plot_history"]
+
+
+def loss_columns(history) -> list[str]:
+    """The loss columns of a history: `loss` first, then its parts (`loss_*`, `dml_*`, ...)."""
+    skip = {"step", "epoch", "lr"}
+    cols = [c for c in history.columns if c not in skip and not c.startswith("eval_")
+            and ("loss" in c or c.startswith(("dml", "db_", "dila")))]
+    return sorted(cols, key=lambda c: (c != "loss", c))
+
+
+def eval_columns(history) -> list[str]:
+    """The `eval_*` columns that hold at least one value."""
+    return [c for c in history.columns if c.startswith("eval_") and history[c].notna().any()]
+
+
+def plot_history(history, losses: list[str] | None = None, metrics: list[str] | None = None,
+                 title: str = "", smooth: int = 1, figsize=(7, 2.8)) -> Figure:
+    """Loss curves (left, log scale) and evaluation metrics (right) of one run.
+
+    Args:
+        history: DataFrame with a `step` column (the trainer's history, or `pd.read_csv` of it).
+        losses: loss columns to draw (default: all, see `loss_columns`).
+        metrics: eval columns to draw, with or without the `eval_` prefix (default: all).
+        title: figure title.
+        smooth: rolling-mean window over steps for the loss curves (1: raw values).
+    """
+    losses = losses if losses is not None else loss_columns(history)
+    metrics = [m if m.startswith("eval_") else f"eval_{m}" for m in metrics] if metrics is not None \
+        else eval_columns(history)
+    fig, (ax_l, ax_m) = plt.subplots(1, 2, figsize=figsize)
+    for c in losses:
+        ax_l.plot(history["step"], history[c].rolling(smooth, min_periods=1).mean(), label=c,
+                  lw=2 if c == "loss" else 1)
+    ax_l.set_yscale("log")
+    ax_l.set_xlabel("step")
+    ax_l.set_title("training loss")
+    ax_l.legend(fontsize=7)
+    for c in metrics:
+        rows = history.dropna(subset=[c])
+        ax_m.plot(rows["step"], rows[c], "o-", label=c[5:])
+    ax_m.set_xlabel("step")
+    ax_m.set_title("evaluation")
+    if metrics:
+        ax_m.set_ylim(-0.02, 1.02)
+        ax_m.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
