@@ -155,3 +155,13 @@ def test_from_checkpoints_plain_and_distillation(ocr, tmp_path):
         assert system.ocr(skimage.data.page(), rec=False) == expected
     with pytest.raises(ConfigError, match="no weights to load"):
         PPOCR.from_checkpoints(det_config=det_infer)
+
+
+def test_exported_model_directory(ocr, tmp_path):
+    """An `ocrcourse export` directory (pipeline.export) plugs in where a model goes."""
+    from ocrcourse.pipeline.export import export_model
+    from ocrcourse.weights import official_config
+
+    [folder] = export_model(ocr.det_model, official_config("PP-OCRv3_det"), tmp_path / "det")
+    system = PPOCR(det_model=str(folder))
+    assert system.ocr(skimage.data.page(), rec=False) == ocr.ocr(skimage.data.page(), rec=False)
