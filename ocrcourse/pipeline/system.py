@@ -107,7 +107,7 @@ class PPOCR:
 
     PP-OCR strategy: the three-stage system of PP-OCR (DB detector, direction classifier, CRNN /
     SVTR-LCNet recogniser). Papers: PP-OCR arXiv:2009.09941, PP-OCRv2 arXiv:2109.03144,
-    PP-OCRv3 arXiv:2206.03001. Lesson: lessons/00_quickstart.ipynb, lessons/09_system.ipynb.
+    PP-OCRv3 arXiv:2206.03001. Lesson: lessons/01_ppocr_system.ipynb.
 
     Args:
         det_model, rec_model, cls_model: `ocrcourse` models, or directories written by

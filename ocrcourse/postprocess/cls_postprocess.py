@@ -13,7 +13,7 @@ class ClsPostProcess:
 
     PP-OCR strategy: text direction classifier (文本方向分类器), which lets the system flip crops
     that are upside down before recognition. Paper: PP-OCR, arXiv:2009.09941.
-    Lesson: lessons/08_direction_cls.ipynb.
+    Lesson: lessons/08_direction_classifier.ipynb.
 
     Args:
         label_list: class names in output order, e.g. ["0", "180"]; None names a class by its index.

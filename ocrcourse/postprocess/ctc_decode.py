@@ -58,7 +58,7 @@ class CTCLabelDecode:
 
     PP-OCR strategy: CTC decoding (CTC解码) of the CRNN / SVTR-LCNet recognisers.
     Paper: Graves et al., Connectionist Temporal Classification, ICML 2006; PP-OCR arXiv:2009.09941.
-    Lesson: lessons/07_rec_ctc.ipynb.
+    Lesson: lessons/09_crnn_recognition.ipynb.
 
     Args:
         character_dict_path: dictionary file (one character per line; official paths such as

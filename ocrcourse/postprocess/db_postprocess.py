@@ -91,7 +91,7 @@ class DBPostProcess:
     PP-OCR strategy: DB post-processing (DB后处理) — binarise with a fixed threshold, expand each
     shrunk region by the Vatti-clipping offset D = A * unclip_ratio / L.
     Paper: Real-time Scene Text Detection with Differentiable Binarization, arXiv:1911.08947;
-    used by PP-OCR v1-v3 (arXiv:2009.09941). Lesson: lessons/04_db_postprocess.ipynb.
+    used by PP-OCR v1-v3 (arXiv:2009.09941). Lesson: lessons/04_db_head_and_labels.ipynb.
 
     Args:
         thresh: pixels with probability > thresh are text (binary map).

@@ -20,7 +20,7 @@ class CTCLabelEncode:
     PP-OCR strategy: CTC label encoding (CTC标签编码) for the CRNN / SVTR-LCNet recognisers;
     index 0 is the CTC blank, so character j of the dictionary file gets index j + 1.
     Paper: Graves et al., Connectionist Temporal Classification, ICML 2006; PP-OCR arXiv:2009.09941.
-    Lesson: lessons/07_rec_ctc.ipynb.
+    Lesson: lessons/09_crnn_recognition.ipynb.
 
     Args:
         max_text_length: longest label kept (PaddleOCR: 25); `label` is zero-padded to it.

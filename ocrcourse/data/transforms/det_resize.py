@@ -25,7 +25,7 @@ class DetResizeForTest:
     """Resize so that both sides are multiples of 32 (the detector downsamples by 32).
 
     PP-OCR strategy: test-time resize of the DB detector (检测预处理, limit_side_len).
-    Paper: PP-OCR, arXiv:2009.09941. Lesson: lessons/04_db_postprocess.ipynb.
+    Paper: PP-OCR, arXiv:2009.09941. Lesson: lessons/01_ppocr_system.ipynb.
 
     Args (as PaddleOCR, the first one given decides the mode):
         image_shape: [H, W] fixed output size; with keep_ratio, W = ceil(w * H / h / 32) * 32.
