@@ -75,3 +75,16 @@ def test_make_synthetic_script(tmp_path):
     assert _script("make_synthetic").main(["--out", str(out), "--det", "1", "1", "--rec", "1", "1",
                                            "--cls", "1", "1"]) == 0
     assert (out / "rec" / "train.txt").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_check_synthetic_with_official_models(tmp_path, capsys):
+    from ocrcourse.data.synth import build_synthetic_dataset
+    from ocrcourse.weights import cache
+
+    needed = ("PP-OCRv3_det.pdparams", "PP-OCRv3_rec.pdparams", "ppocr_mobile_v2.0_cls.pdparams")
+    if not all((cache.cache_dir() / name).is_file() for name in needed):
+        pytest.skip("official weights not prepared (make weights)")
+    build_synthetic_dataset(tmp_path / "s", {"det": (1, 2), "rec": (1, 6), "cls": (1, 6)}, seed=0)
+    result = _script("check_synthetic").check(tmp_path / "s", 2, 6)
+    assert set(result) == {"det", "rec_accuracy", "cls_accuracy"}
+    assert result["det"]["hmean"] > 0.5 and result["rec_accuracy"] >= 0.5 and result["cls_accuracy"] >= 0.5
