@@ -6,7 +6,7 @@ import copy
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["display_image", "show_op"]
+__all__ = ["display_image", "show_op", "image_grid"]
 
 ORIGINAL, PASTED, IGNORED = "red", "blue", "gray"
 _MAP_KEYS = ("shrink_map", "shrink_mask", "threshold_map", "threshold_mask")
@@ -66,5 +66,31 @@ def show_op(sample: dict, op, bgr: bool = True, size: float = 4.0) -> Figure:
         ax.imshow(after[key], cmap="viridis")
         ax.set_title(key)
         ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(images: list, titles: list | None = None, ncols: int = 4, size: tuple = (2.0, 1.0),
+               bgr: bool = True) -> Figure:
+    """Draw images (e.g. several augmentations of one word) in a grid of small panels.
+
+    Args:
+        images: (H, W, C) or (H, W) arrays, uint8 or normalised floats; sizes may differ.
+        titles: one short title per image (optional).
+        ncols: panels per row.
+        size: (width, height) of one panel in inches.
+        bgr: the images are BGR (PP-OCR's order) and are flipped for display.
+    Returns:
+        A matplotlib Figure.
+    """
+    nrows = -(-len(images) // ncols)
+    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for i, ax in enumerate(axes):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(display_image(images[i], bgr), cmap="gray")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
     fig.tight_layout()
     return fig

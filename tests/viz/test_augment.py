@@ -42,3 +42,13 @@ def test_label_maps_get_their_own_panels():
 def test_display_image_handles_normalised_chw():
     img = display_image(np.random.default_rng(0).normal(size=(3, 8, 10)).astype(np.float32))
     assert img.shape == (8, 10, 3) and 0 <= img.min() and img.max() <= 1
+
+
+def test_image_grid_has_one_titled_panel_per_image_and_blank_rest():
+    from ocrcourse.viz.augment import image_grid
+
+    images = [np.zeros((8, 20, 3), np.uint8), np.ones((10, 30, 3), np.uint8) * 255, np.zeros((5, 5), np.uint8)]
+    fig = image_grid(images, titles=["a", "b", "c"], ncols=2)
+    assert len(fig.axes) == 4
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c", ""]
+    assert len(fig.axes[3].images) == 0 and all(len(ax.images) == 1 for ax in fig.axes[:3])

@@ -42,3 +42,15 @@ def test_prob_zero_is_identity_and_prob_one_changes():
     np.random.seed(1)
     out = RandAugment(prob=1.0, num_layers=2)({"image": img.copy()})["image"]
     assert out.shape == img.shape and out.dtype == np.uint8
+
+
+def test_apply_one_op_matches_randaugment_with_that_draw():
+    from ocrcourse.data.transforms.rand_augment import apply_rand_augment_op
+
+    img = _img(3)
+    assert np.array_equal(apply_rand_augment_op(img, "invert"), 255 - img)
+    random.seed(0)
+    a = apply_rand_augment_op(img, "rotate", magnitude=5)
+    assert a.shape == img.shape and a.dtype == np.uint8 and not np.array_equal(a, img)
+    with pytest.raises(KeyError, match="unknown RandAugment op"):
+        apply_rand_augment_op(img, "zoom")
