@@ -49,7 +49,7 @@ __all__ = ["GENERATOR_VERSION", "DEFAULT_SIZES", "TINY_SIZES", "default_data_roo
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = 2          # bump when the output changes, so stale data is rebuilt
+GENERATOR_VERSION = 3          # bump when the output changes, so stale data is rebuilt
 N_CHINESE = 400                # Chinese characters used: the 400 most frequent of synth_text
 DEFAULT_SIZES = {"det": (250, 50), "rec": (2700, 300), "cls": (800, 200)}   # (train, eval)
 TINY_SIZES = {"det": (12, 4), "rec": (48, 16), "cls": (24, 8)}
@@ -75,9 +75,8 @@ def _line_style(rng, scale: float) -> tuple[int, float, bool]:
     return max(size, 9), contrast, False
 
 
-def _add_line(scene, rng, fonts, text, size, contrast, centre, angle, taken, tries=1):
+def _add_line(scene, rng, font, text, contrast, centre, angle, taken, tries=1):
     """Render and place one line; up to `tries` random centres if `centre` is None."""
-    font = fonts.pick(rng, text, size)
     mask, box = render_line_mask(text, font)
     h, w = scene.shape[:2]
     for _ in range(tries):
@@ -95,7 +94,8 @@ def _scattered(scene, rng, fonts, n_lines, scale):
         text, _ = sample_text(rng, n_chinese=N_CHINESE)
         size, contrast, illegible = _line_style(rng, scale)
         angle = rng.normal(0, 3) if rng.random() < 0.7 else rng.uniform(-30, 30)
-        poly = _add_line(scene, rng, fonts, text, size, contrast, None, angle, taken, tries=15)
+        font = fonts.pick(rng, text, size)
+        poly = _add_line(scene, rng, font, text, contrast, None, angle, taken, tries=15)
         if poly is not None:
             labels.append((ILLEGIBLE if illegible else text, poly))
     return labels
@@ -122,7 +122,7 @@ def _document(scene, rng, fonts, n_lines, scale):
             x = rng.uniform(0.05, 0.2) * w + width / 2 if side == "left" else 0.92 * w - width / 2
             c = centre + rot @ (np.array([x, y]) - centre)
             contrast = float(rng.uniform(80, 200))
-            poly = _add_line(scene, rng, fonts, text, size, contrast, c, angle, taken)
+            poly = _add_line(scene, rng, font, text, contrast, c, angle, taken)
             if poly is not None:
                 labels.append((text, poly))
         y += pitch
