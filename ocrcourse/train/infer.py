@@ -50,9 +50,9 @@ def inference_transforms(cfg: dict) -> list:
     return ops
 
 
-def _batch(sample: dict) -> list:
-    return [paddle.to_tensor(np.expand_dims(sample["image"], 0))] + \
-        ([np.expand_dims(sample["shape"], 0)] if "shape" in sample else [])
+def _batch(sample: list) -> list:
+    """KeepKeys output [image(, shape)] -> a batch of one: [image tensor (1, C, H, W)(, shape (1, 4))]."""
+    return [paddle.to_tensor(np.expand_dims(sample[0], 0))] + [np.expand_dims(s, 0) for s in sample[1:]]
 
 
 def _jsonable(result):
