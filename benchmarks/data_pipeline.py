@@ -5,7 +5,8 @@
 Two sets of samples, encoded as JPEG in memory (decoding is part of the pipeline, as in training):
 - "photo": photos shipped with scikit-image (astronaut, coffee, chelsea, rocket, ...), resized to
   1280 x 720 (ICDAR 2015's size) with 8-15 text lines drawn on them;
-- "dense": 960 x 960 synthetic pages with 60 text lines (where MakeBorderMap dominates).
+- "dense": 960 x 960 scenes from the course's synthetic generator (`ocrcourse.data.synth`) with
+  about 60 text lines each (where MakeBorderMap dominates).
 Every sample also loads one extra sample for CopyPaste (decode + label encode), as the dataset does.
 Both implementations run the same samples with the same seeds, alternating which goes first in
 each round; the best round counts. A final check runs both MakeBorderMap / MakeShrinkMap on the
@@ -83,9 +84,9 @@ def make_samples(kind: str, count: int, seed: int = 0) -> list:
             img = np.ascontiguousarray(cv2.resize(img, (1280, 720)))
             labels = _draw_lines(img, int(rng.integers(8, 16)), rng)
         else:
-            img = np.full((960, 960, 3), rng.integers(150, 255, 3), np.uint8)
-            img = (img + rng.normal(0, 8, img.shape)).clip(0, 255).astype(np.uint8)
-            labels = _draw_lines(img, 60, rng)
+            from ocrcourse.data.synth import make_det_scene
+
+            img, labels = make_det_scene(rng, size=(960, 960), n_lines=100, layout="scattered")
         samples.append((cv2.imencode(".jpg", img)[1].tobytes(), json.dumps(labels)))
     return samples
 
@@ -187,6 +188,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--dense", type=int, default=6)
+    parser.add_argument("--quiet", action="store_true", help="only the summary lines")
     args = parser.parse_args(argv)
     ours, theirs = create_operators(copy.deepcopy(PIPELINE)), reference_ops()
     print(f"PP-OCRv2 det training pipeline, one process, best of {args.rounds} alternating rounds "

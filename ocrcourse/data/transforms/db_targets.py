@@ -13,7 +13,7 @@ The pure functions `shrink_polygon`, `offset_distance` and `draw_border_map` are
 and exercises call; `MakeShrinkMap` and `MakeBorderMap` are the YAML ops around them.
 
 Fidelity: the arrays equal paddleocr 2.10's (`ppocr/data/imaug/make_{shrink,border}_map.py`) to
-1e-5, quirks included (see `edge_distance`). Speed: PaddleOCR evaluates every edge on the
+1e-5, quirks included (see `edge_distance_sq`). Speed: PaddleOCR evaluates every edge on the
 whole dilated bounding box; we evaluate each edge only on the pixels within D of it (the only
 pixels where it can win), which gives the same values.
 """
@@ -25,7 +25,7 @@ import pyclipper
 from shapely.geometry import Polygon
 
 __all__ = ["offset_distance", "shrink_polygon", "dilate_polygon", "signed_area",
-           "edge_distance", "draw_border_map", "MakeShrinkMap", "MakeBorderMap"]
+           "edge_distance_sq", "edge_distance", "draw_border_map", "MakeShrinkMap", "MakeBorderMap"]
 
 
 def offset_distance(polygon: np.ndarray, shrink_ratio: float) -> float:
@@ -65,40 +65,49 @@ def signed_area(polygon: np.ndarray) -> float:
     return float(np.sum(p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]) / 2.0)
 
 
-def edge_distance(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
-    """Distance from pixels (xs[i], ys[i]) to the edge p1 -> p2, computed PaddleOCR's way.
+def edge_distance_sq(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """Squared distance from pixels (xs, ys) to the edge p1 -> p2, computed PaddleOCR's way.
 
     PaddleOCR uses the law of cosines on the triangle (pixel, p1, p2), with d1, d2 the distances to
     the endpoints and c = (|p1p2|^2 - d1^2 - d2^2) / (2 d1 d2):
     - c < 0 (pixel outside the circle whose diameter is the edge): the nearer endpoint, min(d1, d2);
-    - otherwise the distance to the line, sqrt(d1^2 d2^2 (1 - c^2) / |p1p2|^2).
+    - otherwise the distance to the line, d1^2 d2^2 (1 - c^2) / |p1p2|^2 (squared).
     Inside that circle the projection falls on the segment, so this is the true segment distance;
     outside it can overestimate, which matters only for edges shorter than 2D (curved polygons).
 
     Quirks kept on purpose so the maps equal PaddleOCR's: |p1p2|^2 is computed in the polygon's
     dtype (float32 after DetLabelEncode), which makes 1 - c^2 noisy near the edge, and where it
-    rounds below 0 the square root is NaN and that pixel takes nothing from this polygon.
+    rounds below 0 PaddleOCR's square root gives NaN and that pixel takes nothing from this polygon
+    (here the square is negative; it stays the minimum and its square root is NaN). Squared, so a
+    caller takes the minimum over edges before the one square root (same values: sqrt is monotonic).
 
     Args:
         xs, ys: float64 pixel coordinates in the frame of p1, p2; any shapes that broadcast
-            (a pixel list, or a row xs[None, :] and a column ys[:, None] for a grid).
+            (a row xs[None, :] and a column ys[:, None] give a grid).
         p1, p2: edge endpoints (x, y) as rows of the polygon array.
     Returns:
-        float64 distances of the broadcast shape (NaN where PaddleOCR's formula gives NaN).
+        float64 squared distances of the broadcast shape (negative or NaN where PaddleOCR's
+        distance is NaN).
     """
     d1 = np.square(xs - p1[0]) + np.square(ys - p1[1])                       # d1^2
     d2 = np.square(xs - p2[0]) + np.square(ys - p2[1])                       # d2^2
     seg = np.square(p1[0] - p2[0]) + np.square(p1[1] - p2[1])                # |p1p2|^2
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):
         d1d2 = d1 * d2
         cosin = (seg - d1 - d2) / (2 * np.sqrt(d1d2))
         line_sq = d1d2 * (1 - np.square(cosin)) / seg      # squared distance to the line
-        result = np.sqrt(np.where(cosin < 0, np.fmin(d1, d2), line_sq))
+        result = np.where(cosin < 0, np.fmin(d1, d2), line_sq)
     # d1 * d2 == 0 only on an endpoint pixel (integer coordinates): distance 0 there, as PaddleOCR
     # gets through nan_to_num, or NaN on a zero-length edge
     if any(float(v).is_integer() for v in (*p1, *p2)):
         np.copyto(result, 0.0 if seg > 0 else np.nan, where=d1d2 == 0)
     return result
+
+
+def edge_distance(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """Distance from pixels (xs, ys) to the edge p1 -> p2: sqrt of `edge_distance_sq`."""
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(edge_distance_sq(xs, ys, p1, p2))
 
 
 def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
@@ -142,9 +151,10 @@ def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
         xs = np.arange(bx0, bx1 + 1, dtype=np.float64)[None, :]
         ys = np.arange(by0, by1 + 1, dtype=np.float64)[:, None]
         block = dist[by0 - y0:by1 - y0 + 1, bx0 - x0:bx1 - x0 + 1]
-        np.minimum(block, edge_distance(xs, ys, p1, p2), out=block)   # NaN propagates, as in 2.10
+        np.minimum(block, edge_distance_sq(xs, ys, p1, p2), out=block)   # NaN propagates, as in 2.10
 
-    ratio = np.clip(dist / distance, 0, 1).astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        ratio = np.clip(np.sqrt(dist) / distance, 0, 1).astype(np.float32)
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]
     np.fmax(1 - ratio, region, out=region)          # fmax: a NaN pixel keeps the canvas value
 
