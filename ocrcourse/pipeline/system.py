@@ -271,7 +271,7 @@ class PPOCR:
         start = time.perf_counter()
         if det:
             boxes = self._timed("det", self.detect, image)
-            crops = [get_rotate_crop_image(image, box) for box in boxes]
+            crops = [get_rotate_crop_image(image, box) for box in boxes] if (cls or rec) else []
         else:
             boxes, crops = None, [image]
         labels = None
