@@ -104,7 +104,8 @@ def main(argv=None) -> int:
     ocr = PPOCR.from_official(use_angle_cls=args.cls)
     engine = rapid_engine(args.cls)
     stages = ("total", "det", "cls", "rec") if args.cls else ("total", "det", "rec")
-    print(f"{'image':<22}{'lines o/r':>10}" + "".join(f"{s + ' ours':>11}{s + ' rapid':>12}{'ratio':>7}" for s in stages))
+    header = "".join(f"{s + ' ours':>11}{s + ' rapid':>12}{'ratio':>7}" for s in stages)
+    print(f"{'image':<22}{'lines o/r':>10}" + header)
     ratios = []
     for name, image in load_images(args.images).items():
         time_ours(ocr, image, args.cls)                   # warm-up (oneDNN kernels, onnxruntime arenas)

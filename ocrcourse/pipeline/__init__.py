@@ -13,5 +13,6 @@ from .image_io import read_image, to_bgr
 from .predictor import EagerPredictor, InferencePredictor
 from .system import PPOCR, load_trained_model, normalize_det_image, resize_norm_line
 
-__all__ = ["PPOCR", "load_trained_model", "read_image", "to_bgr", "get_rotate_crop_image", "sort_boxes", "order_points_clockwise",
-           "filter_det_boxes", "normalize_det_image", "resize_norm_line", "EagerPredictor", "InferencePredictor"]
+__all__ = ["PPOCR", "load_trained_model", "read_image", "to_bgr", "get_rotate_crop_image", "sort_boxes",
+           "order_points_clockwise", "filter_det_boxes", "normalize_det_image", "resize_norm_line",
+           "EagerPredictor", "InferencePredictor"]

@@ -111,8 +111,9 @@ class PPOCR:
 
     Args:
         det_model, rec_model, cls_model: `ocrcourse` models, or directories written by
-            `ocrcourse export` (any may be None if not used); models are switched to eval mode. det returns {"maps": (N, 1, H, W)}, rec (N, T, C) probabilities,
-            cls (N, 2) probabilities, as in PaddleOCR.
+            `ocrcourse export` (any may be None if not used); models are switched to eval mode.
+            det returns {"maps": (N, 1, H, W)}, rec (N, T, C) probabilities, cls (N, 2)
+            probabilities, as in PaddleOCR.
         character_dict_path, use_space_char: the rec model's dictionary (CTCLabelDecode).
         det_limit_side_len, det_limit_type: DetResizeForTest (960, 'max').
         det_db_thresh, det_db_box_thresh, det_db_unclip_ratio, use_dilation, det_db_score_mode:

@@ -1,7 +1,6 @@
 """Every input form PPOCR accepts becomes BGR uint8; bad inputs raise DataError naming the problem."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image

@@ -145,8 +145,9 @@ def test_from_checkpoints_plain_and_distillation(ocr, tmp_path):
     paddle.save(state, str(tmp_path / "plain.pdparams"))
     paddle.save({f"Student.{k}": v for k, v in state.items()}, str(tmp_path / "distill.pdparams"))
     arch = dict(cfg["Architecture"])
-    distill = {"Global": {}, "Architecture": {"name": "DistillationModel", "model_type": "det", "algorithm": "Distillation",
-                                              "Models": {"Student": {**arch, "return_all_feats": True}}}}
+    distill = {"Global": {},
+               "Architecture": {"name": "DistillationModel", "model_type": "det", "algorithm": "Distillation",
+                                "Models": {"Student": {**arch, "return_all_feats": True}}}}
     (tmp_path / "distill.yml").write_text(yaml.safe_dump(distill))
     expected = ocr.ocr(skimage.data.page(), rec=False)
     for config, ckpt in ((det_infer, tmp_path / "plain"),
