@@ -21,6 +21,8 @@ import math
 import cv2
 import numpy as np
 
+from ...errors import ConfigError
+
 __all__ = ["resize_norm_img", "resize_norm_img_chinese", "RecResizeImg", "ClsResizeImg"]
 
 
@@ -35,6 +37,14 @@ def _normalise_and_pad(resized: np.ndarray, channels: int, height: int, width: i
     canvas = np.zeros((channels, height, width), dtype=np.float32)
     canvas[:, :, : x.shape[2]] = x
     return canvas
+
+
+def _check_shape(image_shape, op: str) -> list:
+    shape = list(image_shape)
+    if len(shape) != 3 or shape[0] not in (1, 3) or min(shape) <= 0:
+        raise ConfigError(f"{op}: image_shape must be [C, H, W] with C = 1 or 3, e.g. [3, 48, 320]; "
+                          f"got {image_shape!r}")
+    return shape
 
 
 def _resized_width(h: int, w: int, target_h: int, max_w: int) -> int:
@@ -105,7 +115,7 @@ class RecResizeImg:
     def __init__(self, image_shape, infer_mode: bool = False, eval_mode: bool = False,
                  character_dict_path: str | None = "./ppocr/utils/ppocr_keys_v1.txt",
                  padding: bool = True):
-        self.image_shape = list(image_shape)
+        self.image_shape = _check_shape(image_shape, "RecResizeImg")
         self.infer_mode = infer_mode
         self.eval_mode = eval_mode
         self.character_dict_path = character_dict_path
@@ -135,7 +145,7 @@ class ClsResizeImg:
     """
 
     def __init__(self, image_shape):
-        self.image_shape = list(image_shape)
+        self.image_shape = _check_shape(image_shape, "ClsResizeImg")
 
     def __call__(self, data: dict) -> dict:
         data["image"], _ = resize_norm_img(data["image"], self.image_shape)

@@ -52,3 +52,13 @@ def test_range_padding_and_valid_ratio_by_hand():
     assert out.shape == (3, 32, 320)
     assert np.all(out[:, :, :80] == 1.0) and np.all(out[:, :, 80:] == 0.0)
     assert ratio == pytest.approx(80 / 320)
+
+
+@pytest.mark.parametrize("bad", [[48, 320], [3, 48, 320, 1], [2, 48, 320], [3, 0, 320]])
+def test_bad_image_shape_is_a_config_error(bad):
+    from ocrcourse.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="image_shape"):
+        RecResizeImg(bad)
+    with pytest.raises(ConfigError, match="image_shape"):
+        ClsResizeImg(bad)
