@@ -24,7 +24,7 @@ import numpy as np
 import pyclipper
 from shapely.geometry import Polygon
 
-__all__ = ["offset_distance", "shrink_polygon", "dilate_polygon", "signed_area",
+__all__ = ["offset_distance", "shrink_polygon", "dilate_polygon", "signed_areas",
            "edge_distance_sq", "edge_distance", "draw_border_map", "MakeShrinkMap", "MakeBorderMap"]
 
 
@@ -58,11 +58,13 @@ def dilate_polygon(polygon: np.ndarray, shrink_ratio: float = 0.4) -> np.ndarray
     return grown[0] if grown else None
 
 
-def signed_area(polygon: np.ndarray) -> float:
-    """Signed area with PaddleOCR's sign convention (positive = the order MakeShrinkMap reverses)."""
-    p = polygon.astype(np.float64)
-    q = p[np.arange(-1, len(p) - 1)]                   # the previous vertex of each vertex
-    return float(np.sum(p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]) / 2.0)
+def signed_areas(polys: np.ndarray) -> np.ndarray:
+    """(N,) signed areas of (N, P, 2) polygons, PaddleOCR's sign (positive: MakeShrinkMap reverses)."""
+    if len(polys) == 0:
+        return np.zeros(0)
+    p = np.asarray(polys, dtype=np.float64).reshape(len(polys), -1, 2)
+    q = np.roll(p, 1, axis=1)                            # the previous vertex of each vertex
+    return (p[:, :, 0] * q[:, :, 1] - p[:, :, 1] * q[:, :, 0]).sum(axis=1) / 2.0
 
 
 def edge_distance_sq(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
@@ -225,16 +227,17 @@ class MakeShrinkMap:
         ignore_tags = np.array(data["ignore_tags"], dtype=bool)
         shrink_map = np.zeros((h, w), dtype=np.float32)
         mask = np.ones((h, w), dtype=np.float32)
-        for i, polygon in enumerate(data["polys"]):
-            polygon = np.array(polygon)
-            polygon[:, 0] = np.clip(polygon[:, 0], 0, w - 1)
-            polygon[:, 1] = np.clip(polygon[:, 1], 0, h - 1)
-            area = signed_area(polygon)
-            ignore_tags[i] |= abs(area) < 1
-            if area > 0:
-                polygon = polygon[::-1]
-            size = (polygon.max(axis=0) - polygon.min(axis=0)).min()
-            shrunk = [] if ignore_tags[i] or size < self.min_text_size else self._shrink(polygon)
+        polys = np.array(data["polys"])                        # a copy: the input stays as it was
+        if len(polys):
+            polys[:, :, 0] = np.clip(polys[:, :, 0], 0, w - 1)   # clip to the image first
+            polys[:, :, 1] = np.clip(polys[:, :, 1], 0, h - 1)
+        areas = signed_areas(polys)
+        ignore_tags |= np.abs(areas) < 1
+        sizes = (polys.max(axis=1) - polys.min(axis=1)).min(axis=1) if len(polys) else areas
+        for i, polygon in enumerate(polys):
+            if areas[i] > 0:
+                polygon = polygon[::-1]                          # PaddleOCR's orientation
+            shrunk = [] if ignore_tags[i] or sizes[i] < self.min_text_size else self._shrink(polygon)
             if not shrunk:
                 cv2.fillPoly(mask, [polygon.astype(np.int32)], 0)
                 ignore_tags[i] = True

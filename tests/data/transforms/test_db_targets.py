@@ -102,3 +102,10 @@ def test_polygon_outside_the_image_is_skipped():
     out = MakeBorderMap()(data)
     assert np.all(out["threshold_map"] == np.float32(0.3)) and out["threshold_mask"].sum() == 0
 
+
+
+def test_no_polygon_left_after_a_crop():
+    data = {"image": np.zeros((8, 8, 3), np.uint8), "polys": np.zeros((0, 4, 2)), "ignore_tags": np.zeros(0, bool)}
+    out = MakeShrinkMap()(MakeBorderMap()(data))
+    assert out["shrink_map"].sum() == 0 and out["shrink_mask"].min() == 1
+    assert np.all(out["threshold_map"] == np.float32(0.3))
