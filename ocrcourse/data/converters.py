@@ -271,7 +271,8 @@ def _mmocr_points(inst: dict, where: str) -> list:
         flat = [x1, y1, x2, y1, x2, y2, x1, y2]
     if not flat or len(flat) % 2 or len(flat) < 6:
         raise DataError(f"{where}: an instance needs 'polygon' [x1, y1, x2, y2, ...] (3+ points) or 'bbox'")
-    return [[round(float(flat[i]), 2), round(float(flat[i + 1]), 2)] for i in range(0, len(flat), 2)]
+    num = lambda v: int(v) if float(v).is_integer() else round(float(v), 2)   # 12.0 -> 12
+    return [[num(flat[i]), num(flat[i + 1])] for i in range(0, len(flat), 2)]
 
 
 def convert_mmocr(json_file, out_file, task: str | None = None, image_prefix: str = "",

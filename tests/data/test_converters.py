@@ -121,6 +121,7 @@ def test_mmocr_det_and_rec(tmp_path):
     r = convert_mmocr(tmp_path / "det.json", tmp_path / "det.txt", image_prefix="data/")
     assert r["lines"] == 1 and r["task"] == "textdet"
     path, label = (tmp_path / "det.txt").read_text().splitlines()[0].split("\t")
+    assert '"points": [[0, 0], [10, 0]' in label                      # integers stay integers
     regions = json.loads(label)
     assert path == "data/imgs/a.jpg"
     assert regions[0] == {"transcription": "hi", "points": [[0, 0], [10, 0], [10, 5], [0, 5]]}
