@@ -86,3 +86,11 @@ def test_build_takes_global_keys_it_names():
             "max_text_length": 25, "epoch_num": 10}
     dec = build_postprocess({"name": "CTCLabelDecode"}, glob)
     assert len(dec.character) == 37
+
+
+def test_accepts_paddle_tensors():
+    import paddle
+
+    dec = CTCLabelDecode()
+    probs = _one_hot_probs([0, 11, 11, 0, 12], len(dec.character))
+    assert dec(paddle.to_tensor(probs)) == dec(probs) == [("ab", pytest.approx(0.9))]

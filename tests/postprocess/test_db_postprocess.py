@@ -104,3 +104,13 @@ def test_build_and_errors():
         DBPostProcess(score_mode="medium")
     with pytest.raises(ConfigError, match="unknown keys"):
         build_postprocess({"name": "DBPostProcess", "box_threshold": 0.6})
+
+
+def test_accepts_paddle_tensors():
+    import paddle
+
+    maps, shape_list = _blobs(1)[None, None], np.array([[96, 128, 1.0, 1.0]])
+    post = DBPostProcess(box_thresh=0.5)
+    expected = post({"maps": maps}, shape_list)[0]["points"]
+    got = post({"maps": paddle.to_tensor(maps)}, paddle.to_tensor(shape_list))[0]["points"]
+    np.testing.assert_array_equal(got, expected)
