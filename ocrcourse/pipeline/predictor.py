@@ -7,7 +7,8 @@ onnxruntime 1.1-1.5 s, Paddle Inference + oneDNN 0.7 s). This is how PaddleOCR's
 `tools/infer` runs its models too.
 
 The export is a snapshot of the weights at construction time, cached under
-`<OCRCOURSE_HOME>/inference/<hash of class, input shape and weights>/`, so the second run starts fast.
+`<OCRCOURSE_HOME>/inference/<hash of class, input shape, Paddle version and weights>/`, so the second
+run starts fast. Every new set of weights adds a folder (a few MB); delete the folder to reclaim space.
 """
 from __future__ import annotations
 
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 
 
 def weights_digest(model, input_shape) -> str:
-    """A short hash of the model class, input shape and every weight (the export's cache key)."""
-    h = hashlib.sha256(f"{type(model).__module__}.{type(model).__qualname__}|{list(input_shape)}".encode())
+    """A short hash of the model class, input shape, Paddle version and every weight (the cache key)."""
+    import paddle
+
+    key = f"{type(model).__module__}.{type(model).__qualname__}|{list(input_shape)}|paddle {paddle.__version__}"
+    h = hashlib.sha256(key.encode())
     for name, tensor in model.state_dict().items():
         array = tensor.numpy()
         h.update(f"{name}|{array.shape}|{array.dtype}".encode())
