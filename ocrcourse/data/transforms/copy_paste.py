@@ -126,13 +126,14 @@ class CopyPaste:
     def _select_coord(self, boxes: np.ndarray, box: np.ndarray, end_x: int, end_y: int):
         if not self.limit_paste:
             return random.randint(0, end_x), random.randint(0, end_y)
+        # 50 candidate positions at once; the first whose box bbox overlaps no polygon wins
+        xs = np.array([random.randint(0, end_x) for _ in range(50)])[:, None]
+        ys = np.array([random.randint(0, end_y) for _ in range(50)])[:, None]
         (xmin, ymin), (xmax, ymax) = box.min(axis=0), box.max(axis=0)
-        lo = boxes.min(axis=1) if len(boxes) else np.zeros((0, 2))   # bbox of every existing polygon
-        hi = boxes.max(axis=1) if len(boxes) else np.zeros((0, 2))
-        for _ in range(50):
-            x, y = random.randint(0, end_x), random.randint(0, end_y)
-            # accept only if every polygon lies entirely outside the pasted box's bbox
-            outside = (hi[:, 0] < xmin + x) | (lo[:, 0] > xmax + x) | (hi[:, 1] < ymin + y) | (lo[:, 1] > ymax + y)
-            if outside.all():
-                return x, y
-        return None
+        if len(boxes) == 0:
+            return int(xs[0, 0]), int(ys[0, 0])
+        lo, hi = boxes.min(axis=1), boxes.max(axis=1)          # bbox of every existing polygon
+        outside = ((hi[None, :, 0] < xmin + xs) | (lo[None, :, 0] > xmax + xs)
+                   | (hi[None, :, 1] < ymin + ys) | (lo[None, :, 1] > ymax + ys))   # (50, N)
+        free = np.nonzero(outside.all(axis=1))[0]
+        return (int(xs[free[0], 0]), int(ys[free[0], 0])) if len(free) else None

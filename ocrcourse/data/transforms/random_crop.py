@@ -20,19 +20,22 @@ def polys_outside_rect(polys: np.ndarray, x: float, y: float, w: float, h: float
 
 
 def free_runs(free: np.ndarray) -> list:
-    """Split sorted text-free coordinates into runs of consecutive values.
+    """Split sorted text-free coordinates into runs of consecutive values: [(first, length), ...].
 
     PaddleOCR quirk kept: the last run is not returned (its `split_regions` appends a run only when
     the next one starts), so with two runs the crop samples both edges from the first one.
     """
-    breaks = np.nonzero(np.diff(free) != 1)[0] + 1
-    return np.split(free, breaks)[:-1]
+    starts = np.concatenate([[0], np.nonzero(np.diff(free) != 1)[0] + 1])
+    lengths = np.diff(np.concatenate([starts, [len(free)]]))
+    return [(int(free[s]), int(n)) for s, n in zip(starts[:-1], lengths[:-1])]
 
 
 def _pick_two(axis: np.ndarray, runs: list, size: int) -> tuple:
     """Two crop edges: from two random runs if there are several, else from the free axis."""
     if len(runs) > 1:
-        values = [int(np.random.choice(runs[i], size=1)[0]) for i in np.random.choice(len(runs), 2)]
+        # np.random.choice(run_values, 1) draws the same index as np.random.choice(run_length, 1)
+        values = [runs[i][0] + int(np.random.choice(runs[i][1], size=1)[0])
+                  for i in np.random.choice(len(runs), 2)]
         return min(values), max(values)
     xx = np.random.choice(axis, size=2)
     return np.clip(xx.min(), 0, size - 1), np.clip(xx.max(), 0, size - 1)

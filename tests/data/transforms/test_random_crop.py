@@ -75,8 +75,8 @@ def test_crop_keeps_polygons_on_their_pixels():
 
 
 def test_free_runs_keeps_paddleocrs_last_run_quirk():
-    runs = free_runs(np.array([0, 1, 2, 5, 6, 9]))
-    assert [r.tolist() for r in runs] == [[0, 1, 2], [5, 6]]
+    assert free_runs(np.array([0, 1, 2, 5, 6, 9])) == [(0, 3), (5, 2)]
+    assert free_runs(np.array([3, 4, 5])) == []
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -94,3 +94,17 @@ def test_random_crop_img_mask_matches_paddleocr(seed):
     for key in args["crop_keys"]:
         np.testing.assert_array_equal(mine[key], theirs[key])
         assert mine[key].shape[:2] == (32, 48)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_east_random_crop_single_free_run_matches_paddleocr(monkeypatch, seed):
+    ref = _reference_crop_module(monkeypatch).EastRandomCropData(size=[96, 96], max_tries=50)
+    data = {"image": np.random.default_rng(seed).integers(0, 256, (120, 160, 3), dtype=np.uint8),
+            "polys": np.array([[[60, 50], [100, 50], [100, 70], [60, 70]]], np.float32),
+            "ignore_tags": np.array([False]), "texts": ["one"]}
+    np.random.seed(seed)
+    theirs = ref(copy.deepcopy(data))
+    np.random.seed(seed)
+    mine = EastRandomCropData(size=[96, 96], max_tries=50)(copy.deepcopy(data))
+    np.testing.assert_array_equal(mine["image"], theirs["image"])
+    np.testing.assert_array_equal(mine["polys"], np.asarray(theirs["polys"]).reshape(mine["polys"].shape))
