@@ -24,6 +24,7 @@ import paddle
 from ocrcourse.errors import ConfigError, DataError, LabelFormatError
 from .operators import create_operators
 from .transforms.decode import DecodeImage
+from .transforms.iaa_augment import apply_pending_warp
 
 __all__ = ["SimpleDataSet"]
 
@@ -137,7 +138,7 @@ class SimpleDataSet(paddle.io.Dataset):
             if data is None:
                 reason = "corrupt" if isinstance(op, DecodeImage) else "dropped"
                 return None, (reason, f"{self.samples[k][2]}: dropped by {type(op).__name__}")
-        return data, None
+        return apply_pending_warp(data), None
 
     def _ext_data(self) -> list:
         """The extra samples (decoded + label-encoded) that CopyPaste / RecConAug mix in."""

@@ -11,19 +11,23 @@ from __future__ import annotations
 from ocrcourse.errors import ConfigError
 from ocrcourse.registry import build, globals_for
 from .transforms import TRANSFORMS
-from .transforms.iaa_augment import IaaAugment
+from .transforms.iaa_augment import IaaAugment, apply_pending_warp
 from .transforms.random_crop import EastRandomCropData
 
 __all__ = ["create_operators", "transform"]
 
 
 def transform(data: dict, ops: list):
-    """Apply `ops` in order; None as soon as one op drops the sample (PaddleOCR's `transform`)."""
+    """Apply `ops` in order; None as soon as one op drops the sample (PaddleOCR's `transform`).
+
+    Running only part of a pipeline (`ops[:4]`) is safe: a warp IaaAugment left for the crop that
+    would have followed is applied at the end.
+    """
     for op in ops:
         data = op(data)
         if data is None:
             return None
-    return data
+    return apply_pending_warp(data)
 
 
 def create_operators(op_configs: list, global_config: dict | None = None) -> list:

@@ -52,7 +52,9 @@ def show_op(sample: dict, op, bgr: bool = True, size: float = 4.0) -> Figure:
     Returns:
         A matplotlib Figure.
     """
-    after = op(copy.deepcopy(sample))
+    from ocrcourse.data.transforms.iaa_augment import apply_pending_warp
+
+    after = apply_pending_warp(op(copy.deepcopy(sample)))
     new_maps = [k for k in _MAP_KEYS if after is not None and k in after and k not in sample]
     fig = Figure(figsize=(size * (2 + len(new_maps)), size))
     axes = fig.subplots(1, 2 + len(new_maps), squeeze=False)[0]

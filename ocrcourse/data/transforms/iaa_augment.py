@@ -24,7 +24,8 @@ import numpy as np
 
 from ocrcourse.errors import ConfigError
 
-__all__ = ["Fliplr", "Flipud", "Rotate", "ScaleResize", "warp_image", "transform_points", "IaaAugment"]
+__all__ = ["Fliplr", "Flipud", "Rotate", "ScaleResize", "warp_image", "transform_points", "apply_pending_warp",
+           "IaaAugment"]
 
 _ALBU_NAMES = {"Fliplr": "HorizontalFlip", "Flipud": "VerticalFlip"}
 DEFAULT_AUGMENTERS = [{"type": "Fliplr", "args": {"p": 0.5}},
@@ -111,6 +112,14 @@ def transform_points(polys: np.ndarray, matrix: np.ndarray | None) -> np.ndarray
         return polys
     pts = polys.reshape(-1, 2).astype(np.float64) @ matrix[:2, :2].T + matrix[:2, 2]
     return pts.reshape(polys.shape).astype(np.float32)
+
+
+def apply_pending_warp(data):
+    """Finish a warp IaaAugment handed to a crop that did not run (a pipeline cut short)."""
+    if isinstance(data, dict) and "pending_warp" in data:
+        matrix, size = data.pop("pending_warp")
+        data["image"] = warp_image(data["image"], matrix, size)
+    return data
 
 
 def _albumentations_step(kind: str, args: dict):

@@ -101,3 +101,14 @@ def test_warp_handed_to_the_crop_gives_the_same_sample(seed):
         inside, ring = _inside_and_ring(outs[0]["image"], poly, margin=2)
         if np.isfinite(inside) and np.isfinite(ring):
             assert inside > 220 and ring < 35
+
+
+def test_a_pipeline_cut_before_the_crop_still_warps_the_image():
+    from ocrcourse.data import create_operators, transform
+
+    ops = create_operators([{"IaaAugment": {"augmenter_args": [{"type": "Fliplr", "args": {"p": 1}}]}},
+                            {"EastRandomCropData": {"size": [64, 64]}}])
+    data = _sample()
+    out = transform(dict(data), ops[:1])
+    assert "pending_warp" not in out
+    np.testing.assert_array_equal(out["image"], data["image"][:, ::-1])
