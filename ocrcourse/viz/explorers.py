@@ -10,7 +10,8 @@ the most instructive settings instead, so stored notebooks show a picture, not a
 
 `widgets_enabled()` decides: ipywidgets must import, the code must run inside a Jupyter kernel,
 and `OCRCOURSE_HEADLESS` must be unset (the lesson runner sets it).
-Lesson: lessons/05_lr_and_regularization.ipynb.
+Lessons: lessons/05_lr_and_regularization.ipynb (`lr_explorer`), lessons/04_db_head_and_labels.ipynb
+(`db_postprocess_explorer`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import os
 
 from matplotlib.figure import Figure
 
-__all__ = ["widgets_enabled", "plot_lr_schedules", "lr_explorer"]
+__all__ = ["widgets_enabled", "plot_lr_schedules", "lr_explorer", "db_boxes", "plot_db_boxes",
+           "db_postprocess_explorer"]
 
 # The static grid: one panel per schedule, one curve per warmup length.
 STATIC_SCHEDULES = ("Cosine", "Piecewise", "Linear")
@@ -122,3 +124,113 @@ def lr_explorer(learning_rate: float = 0.1, epochs: int = 20, step_each_epoch: i
         learning_rate=widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0, step=0.25),
         warmup_epoch=widgets.IntSlider(value=2, min=0, max=10),
         epochs=widgets.IntSlider(value=epochs, min=5, max=60, step=5))
+
+
+# --- DB post-processing (lesson 04) ------------------------------------------------------------
+
+# The static grid: one row per knob, moved from low to high while the other two keep PP-OCR's
+# inference values (thresh 0.3, box_thresh 0.6, unclip_ratio 1.5).
+DB_DEFAULTS = {"thresh": 0.3, "box_thresh": 0.6, "unclip_ratio": 1.5}
+DB_STATIC_VALUES = {"thresh": (0.1, 0.3, 0.7), "box_thresh": (0.3, 0.6, 0.9), "unclip_ratio": (0.8, 1.5, 3.0)}
+
+
+def db_boxes(prob_map, thresh: float = 0.3, box_thresh: float = 0.6, unclip_ratio: float = 1.5):
+    """Boxes (K, 4, 2) int32 that `DBPostProcess` finds in one probability map (H, W), in map pixels."""
+    import numpy as np
+
+    from ocrcourse.postprocess import DBPostProcess
+
+    prob = np.asarray(prob_map, dtype=np.float32).reshape(1, 1, *np.shape(prob_map)[-2:])
+    h, w = prob.shape[-2:]
+    post = DBPostProcess(thresh=thresh, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
+    return post({"maps": prob}, [[h, w, 1.0, 1.0]])[0]["points"]
+
+
+def plot_db_boxes(image, prob_map, thresh: float = 0.3, box_thresh: float = 0.6, unclip_ratio: float = 1.5,
+                  gt_polys=None, ignore_tags=None, ax=None, title: str | None = None):
+    """Draw the boxes DB post-processing finds (red) over a grey copy of `image`, and the ground truth
+    (green dashed, don't-care in grey) if given; the title says how many boxes and, with ground
+    truth, their hmean (`metrics.DetMetric`'s IoU > 0.5 matching).
+
+    Args:
+        image: (H, W, 3) BGR uint8, the same size as `prob_map` (H, W).
+        thresh, box_thresh, unclip_ratio: `DBPostProcess` arguments.
+        gt_polys, ignore_tags: ground-truth polygons (N, P, 2) and their don't-care flags.
+        ax: where to draw (a new small Figure if None); title: overrides the default title.
+
+    Returns the Figure.
+    """
+    import numpy as np
+    from matplotlib.patches import Polygon as Patch
+
+    from ocrcourse.metrics.det_metric import combine_results, evaluate_image
+
+    if ax is None:
+        fig = Figure(figsize=(4, 3))
+        ax = fig.subplots()
+    boxes = db_boxes(prob_map, thresh, box_thresh, unclip_ratio)
+    ax.imshow(np.asarray(image).mean(axis=2), cmap="gray", vmin=0, vmax=255)
+    text = f"{len(boxes)} boxes"
+    if gt_polys is not None:
+        ignore_tags = [False] * len(gt_polys) if ignore_tags is None else ignore_tags
+        for poly, ignore in zip(gt_polys, ignore_tags):
+            ax.add_patch(Patch(np.asarray(poly), fill=False, ls="--", lw=1,
+                               ec="0.6" if ignore else "lime"))
+        gt = [{"points": p, "ignore": bool(t)} for p, t in zip(gt_polys, ignore_tags)]
+        counts = evaluate_image(gt, [{"points": b} for b in boxes])
+        text += f", hmean {combine_results([counts])['hmean']:.2f}"
+    for box in boxes:
+        ax.add_patch(Patch(box, fill=False, lw=1.2, ec="red"))
+    ax.set_title(title if title is not None else text, fontsize=8)
+    ax.axis("off")
+    return ax.figure
+
+
+def _db_static_grid(image, prob_map, gt_polys, ignore_tags) -> Figure:
+    h, w = prob_map.shape
+    fig = Figure(figsize=(6, 6 * h / w + 0.5))
+    axes = fig.subplots(len(DB_STATIC_VALUES), 3)
+    for row, (knob, values) in zip(axes, DB_STATIC_VALUES.items()):
+        for ax, value in zip(row, values):
+            setting = {**DB_DEFAULTS, knob: value}
+            plot_db_boxes(image, prob_map, **setting, gt_polys=gt_polys, ignore_tags=ignore_tags, ax=ax)
+            ax.set_title(f"{knob} = {value}: " + ax.get_title(), fontsize=7)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def db_postprocess_explorer(image, prob_map, gt_polys=None, ignore_tags=None, interactive: bool | None = None):
+    """Explore DB post-processing: sliders for `thresh`, `box_thresh` and `unclip_ratio`.
+
+    Args:
+        image: (H, W, 3) BGR uint8; prob_map: the detector's probability map (H, W) for it.
+        gt_polys, ignore_tags: optional ground truth, to show the hmean of every setting.
+        interactive: True for sliders, False for the static grid, None to decide with
+            `widgets_enabled()`.
+
+    Returns:
+        An ipywidgets widget, or a Figure with a 3 x 3 grid: one row per knob (low, PP-OCR's
+        inference value, high) while the other two keep PP-OCR's values.
+    """
+    import numpy as np
+
+    prob_map = np.asarray(prob_map, dtype=np.float32).reshape(np.shape(prob_map)[-2:])
+    if interactive is None:
+        interactive = widgets_enabled()
+    if not interactive:
+        return _db_static_grid(image, prob_map, gt_polys, ignore_tags)
+
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    def draw(thresh, box_thresh, unclip_ratio):
+        fig, ax = plt.subplots(figsize=(6, 6 * prob_map.shape[0] / prob_map.shape[1]))
+        plot_db_boxes(image, prob_map, thresh, box_thresh, unclip_ratio, gt_polys, ignore_tags, ax=ax)
+        plt.show()
+
+    def slider(value, low, high):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=0.05, continuous_update=False)
+
+    return widgets.interactive(draw, thresh=slider(DB_DEFAULTS["thresh"], 0.05, 0.95),
+                               box_thresh=slider(DB_DEFAULTS["box_thresh"], 0.05, 0.95),
+                               unclip_ratio=slider(DB_DEFAULTS["unclip_ratio"], 0.5, 3.5))
