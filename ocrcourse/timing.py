@@ -13,7 +13,7 @@ import statistics
 import time
 from typing import Callable, Sequence
 
-__all__ = ["measure_latency", "model_latency"]
+__all__ = ["measure_latency", "model_latency", "stage_latency"]
 
 
 def measure_latency(fn: Callable, *args, runs: int = 5, warmup: int = 1) -> float:
@@ -51,3 +51,34 @@ def model_latency(layer, input_shape: Sequence[int] = (1, 3, 640, 640), runs: in
     finally:
         if was_training:
             layer.train()
+
+
+def stage_latency(systems: dict, image, runs: int = 5, warmup: int = 1, **call_kwargs) -> dict:
+    """Median milliseconds per stage of several OCR systems on one image, their runs interleaved.
+
+    Args:
+        systems: name -> a system whose `ocr(image, **call_kwargs)` leaves the seconds of each
+            stage of that call in `timings` (`PPOCR`, `pipeline.rapid.RapidOCRSystem`).
+        image: one image, as the systems accept it.
+        runs, warmup: timed and untimed calls per system.
+        call_kwargs: passed to every `ocr` call (e.g. `cls=True`).
+
+    Returns:
+        {name: {stage: ms}} with the stages each system reports (e.g. det, cls, rec, total).
+
+    The calls alternate (A, B, C, A, B, C, ...), so a burst of load from another process slows
+    every system alike instead of the one that happened to be running.
+    """
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, got {runs}")
+    for _ in range(warmup):
+        for system in systems.values():
+            system.ocr(image, **call_kwargs)
+    samples: dict = {name: {} for name in systems}
+    for _ in range(runs):
+        for name, system in systems.items():
+            system.ocr(image, **call_kwargs)
+            for stage, seconds in system.timings.items():
+                samples[name].setdefault(stage, []).append(seconds)
+    return {name: {stage: 1000 * statistics.median(values) for stage, values in stages.items()}
+            for name, stages in samples.items()}

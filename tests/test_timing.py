@@ -40,3 +40,35 @@ def test_model_latency_restores_train_mode_and_uses_eval():
     ms = model_latency(probe, (1, 3, 8, 8), runs=2, warmup=1)
     assert ms >= 0 and probe.training
     assert seen == [(False, (1, 3, 8, 8))] * 3
+
+
+class _FakeSystem:
+    """Reports fixed stage times; records the order of calls across systems."""
+
+    def __init__(self, name, log, seconds):
+        self.name, self.log, self.seconds, self.timings = name, log, iter(seconds), {}
+
+    def ocr(self, image, cls=False):
+        self.log.append((self.name, cls))
+        s = next(self.seconds)
+        self.timings = {"det": s, "rec": 2 * s, "total": 3 * s}
+        return []
+
+
+def test_stage_latency_interleaves_runs_and_takes_medians():
+    from ocrcourse.timing import stage_latency
+
+    log = []
+    systems = {"a": _FakeSystem("a", log, [9.0, 0.001, 0.003, 0.002]),    # first call is the warm-up
+               "b": _FakeSystem("b", log, [9.0, 0.010, 0.010, 5.0])}      # one slow timed run
+    ms = stage_latency(systems, image=None, runs=3, warmup=1, cls=True)
+    assert [name for name, _ in log] == ["a", "b"] * 4 and all(cls for _, cls in log)
+    assert ms["a"] == pytest.approx({"det": 2.0, "rec": 4.0, "total": 6.0})
+    assert ms["b"]["det"] == pytest.approx(10.0)
+
+
+def test_stage_latency_needs_a_run():
+    from ocrcourse.timing import stage_latency
+
+    with pytest.raises(ValueError):
+        stage_latency({}, None, runs=0)
