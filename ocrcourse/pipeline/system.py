@@ -127,8 +127,8 @@ class PPOCR:
         use_inference: stages ("det", "rec", "cls") whose models run as exported copies with Paddle
             Inference + oneDNN (2-4x faster on CPU; see predictor.py); True: all, False: none (eager,
             under `paddle.no_grad`). The copies are snapshots: build a new PPOCR after changing a
-            model's weights. Default rec and cls: with Paddle 3.3 the detector's nearest-upsampling
-            has no oneDNN kernel, and eager det is as fast as Paddle Inference without oneDNN.
+            model's weights. Default: all three (the necks upsample with `repeat_interleave`, which
+            oneDNN runs; a stage whose export fails falls back to eager Paddle).
 
     `ocr(image, det=True, cls=False, rec=True)` is the one call; `detect`, `classify` and
     `recognize` are the stages, for lessons. `timings` holds the seconds per stage of the last call.
@@ -141,7 +141,7 @@ class PPOCR:
                  rec_image_shape: tuple[int, int, int] = (3, 48, 320), rec_batch_num: int = 6,
                  cls_image_shape: tuple[int, int, int] = (3, 48, 192), cls_batch_num: int = 6,
                  cls_thresh: float = 0.9, label_list: tuple[str, ...] = ("0", "180"), drop_score: float = 0.5,
-                 use_inference: bool | tuple[str, ...] = ("rec", "cls")):
+                 use_inference: bool | tuple[str, ...] = ("det", "rec", "cls")):
         self.det_model, self.rec_model, self.cls_model = det_model, rec_model, cls_model
         stages = ("det", "rec", "cls") if use_inference is True else tuple(use_inference or ())
         self._det = self._predictor(det_model, (3, None, None), "det" in stages, dict_key="maps")

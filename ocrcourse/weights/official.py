@@ -121,8 +121,16 @@ def _build(name: str):
 
     from ..models import build_model
 
-    with paddle.utils.unique_name.guard():
-        model = build_model(official_config(name)["Architecture"])
+    # Tensors absent from the inference graph (the DB threshold branch) keep their initial values;
+    # build under a fixed seed so they are the same in every build (an export cache keyed on the
+    # weights then stays valid), and restore the caller's random state afterwards.
+    state = paddle.get_rng_state()
+    paddle.seed(0)
+    try:
+        with paddle.utils.unique_name.guard():
+            model = build_model(official_config(name)["Architecture"])
+    finally:
+        paddle.set_rng_state(state)
     model.eval()
     return model
 

@@ -14,8 +14,13 @@ __all__ = ["DBFPN", "upsample"]
 
 
 def upsample(x, scale: int):
-    """Nearest-neighbour upsampling by an integer factor (each pixel repeated scale x scale)."""
-    return F.upsample(x, scale_factor=scale, mode="nearest", align_mode=1)
+    """Nearest-neighbour upsampling by an integer factor (each pixel repeated scale x scale).
+
+    PaddleOCR writes `F.upsample(x, scale_factor=scale, mode="nearest", align_mode=1)`; repeating
+    rows and columns gives exactly the same numbers, and unlike Paddle 3's nearest interpolation
+    it runs under oneDNN in an exported inference model (about 2.5x faster detection on CPU).
+    """
+    return x.repeat_interleave(scale, axis=2).repeat_interleave(scale, axis=3)
 
 
 def _kaiming_conv(in_channels: int, out_channels: int, kernel_size: int, padding: int = 0,
