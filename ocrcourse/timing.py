@@ -13,7 +13,7 @@ import statistics
 import time
 from typing import Callable, Sequence
 
-__all__ = ["measure_latency", "model_latency", "stage_latency"]
+__all__ = ["measure_latency", "model_latency", "models_latency", "stage_latency"]
 
 
 def measure_latency(fn: Callable, *args, runs: int = 5, warmup: int = 1) -> float:
@@ -51,6 +51,43 @@ def model_latency(layer, input_shape: Sequence[int] = (1, 3, 640, 640), runs: in
     finally:
         if was_training:
             layer.train()
+
+
+def models_latency(layers: dict, input_shape: Sequence[int] = (1, 3, 640, 640), runs: int = 5,
+                   warmup: int = 1) -> dict:
+    """Median forward time (ms) of several layers on the same zero batch, their runs interleaved.
+
+    Use it to compare (SE on/off, neck widths): the runs alternate (A, B, A, B, ...), so a burst of
+    load from another process slows every layer alike instead of the one that happened to run.
+    Eval mode and no gradients, as `model_latency`; each layer's mode is restored.
+
+    Returns:
+        {name: ms} in the order of `layers`.
+    """
+    import paddle
+
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, got {runs}")
+    x = paddle.zeros(list(input_shape))
+    modes = {name: layer.training for name, layer in layers.items()}
+    samples: dict = {name: [] for name in layers}
+    try:
+        for layer in layers.values():
+            layer.eval()
+        with paddle.no_grad():
+            for _ in range(warmup):
+                for layer in layers.values():
+                    layer(x)
+            for _ in range(runs):
+                for name, layer in layers.items():
+                    start = time.perf_counter()
+                    layer(x)
+                    samples[name].append(time.perf_counter() - start)
+    finally:
+        for name, layer in layers.items():
+            if modes[name]:
+                layer.train()
+    return {name: 1000 * statistics.median(times) for name, times in samples.items()}
 
 
 def stage_latency(systems: dict, image, runs: int = 5, warmup: int = 1, **call_kwargs) -> dict:

@@ -72,3 +72,26 @@ def test_stage_latency_needs_a_run():
 
     with pytest.raises(ValueError):
         stage_latency({}, None, runs=0)
+
+
+def test_models_latency_interleaves_runs_and_restores_modes():
+    from ocrcourse.timing import models_latency
+
+    order = []
+
+    class Probe(nn.Layer):
+        def __init__(self, name):
+            super().__init__()
+            self.name_ = name
+
+        def forward(self, x):
+            order.append((self.name_, self.training))
+            return x
+
+    a, b = Probe("a"), Probe("b")
+    a.train()
+    b.eval()
+    ms = models_latency({"a": a, "b": b}, (1, 3, 4, 4), runs=2, warmup=1)
+    assert list(ms) == ["a", "b"] and all(v >= 0 for v in ms.values())
+    assert order == [("a", False), ("b", False)] * 3          # warm-up, then 2 interleaved runs
+    assert a.training and not b.training
