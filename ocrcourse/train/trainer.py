@@ -149,14 +149,14 @@ class Trainer:
 
         g = cfg["Global"]
         _check_global(g)
-        seed_everything(int(g.get("seed", 1024)))
+        seed = seed_everything(int(g.get("seed", 1024)))
         if _distributed():
             paddle.distributed.init_parallel_env()
-        train_loader = build_dataloader(cfg, "Train")
+        train_loader = build_dataloader(cfg, "Train", seed=seed)    # the seed fixes the line shuffle
         if len(train_loader) == 0:
             raise ConfigError("Train: the data loader is empty; check Train.dataset.label_file_list and that "
                               "batch_size_per_card is not larger than the dataset with drop_last: true")
-        eval_loader = build_dataloader(cfg, "Eval") if with_eval and cfg.get("Eval") else None
+        eval_loader = build_dataloader(cfg, "Eval", seed=seed) if with_eval and cfg.get("Eval") else None
         post_process = build_postprocess(cfg["PostProcess"], g) if cfg.get("PostProcess") else None
         arch, loss_cfg = wire_dictionary_size(cfg, post_process)
         model = build_model(arch)
@@ -245,10 +245,10 @@ def build_for_eval(cfg: dict):
     for section in ("Eval", "PostProcess", "Metric"):
         if not cfg.get(section):
             raise ConfigError(f"evaluation needs a {section} section in the config")
-    seed_everything(int(cfg["Global"].get("seed", 1024)))
+    seed = seed_everything(int(cfg["Global"].get("seed", 1024)))
     post_process = build_postprocess(cfg["PostProcess"], cfg["Global"])
     model = _model_with_weights(cfg, post_process)
-    return model, build_dataloader(cfg, "Eval"), post_process, build_metric(cfg["Metric"])
+    return model, build_dataloader(cfg, "Eval", seed=seed), post_process, build_metric(cfg["Metric"])
 
 
 def build_for_export(cfg: dict):
@@ -271,7 +271,8 @@ def build_for_centers(cfg: dict):
     for key in ("name", "data_dir", "label_file_list"):
         cfg["Eval"]["dataset"][key] = cfg["Train"]["dataset"][key]
     post_process = build_postprocess(cfg["PostProcess"], cfg["Global"])
-    return _model_with_weights(cfg, post_process), build_dataloader(cfg, "Eval")
+    seed = int(cfg["Global"].get("seed", 1024))
+    return _model_with_weights(cfg, post_process), build_dataloader(cfg, "Eval", seed=seed)
 
 
 def center_file_path(cfg: dict) -> str | None:

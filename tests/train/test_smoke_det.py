@@ -121,3 +121,22 @@ def test_cml_distillation_trains_all_three_and_extracts_the_student(data, tmp_pa
     trained = trainer.model.Student.state_dict()
     for k, v in plain.state_dict().items():
         np.testing.assert_array_equal(v.numpy(), trained[k].numpy())
+
+
+def test_resume_from_config_repeats_the_uninterrupted_run(data, tmp_path):
+    """Train 8 steps, stop (max_steps, inside epoch 2), resume with Global.checkpoints=.../latest:
+    the final weights equal a 12-step run without interruption, augmentation included."""
+    from ocrcourse.train import Trainer
+
+    def run(out, *extra):
+        o = [*_student_overrides(data, out), "Train.dataset.transforms.3.EastRandomCropData.size=[64,64]",
+             "Global.epoch_num=2", "Global.eval_batch_step=[0,1000]", *extra]
+        Trainer.from_config(config(STUDENT, *o)).fit(progress=False)
+        return paddle.load(str(out / "latest.pdparams"))
+
+    full = run(tmp_path / "a")
+    part = run(tmp_path / "b", "Global.max_steps=8")
+    assert any(not np.array_equal(part[k].numpy(), full[k].numpy()) for k in full)
+    resumed = run(tmp_path / "b", f"Global.checkpoints={tmp_path / 'b' / 'latest'}")
+    for k in full:
+        np.testing.assert_allclose(resumed[k].numpy(), full[k].numpy(), rtol=1e-5, atol=1e-6, err_msg=k)

@@ -109,12 +109,15 @@ def test_cls_trains_and_exports(data, tmp_path):
     from ocrcourse.train import Trainer
 
     cfg = config(CLS, *data_overrides(data, "cls"), "Train.loader.batch_size_per_card=8",
-                 "Eval.loader.batch_size_per_card=8", "Global.epoch_num=3", "Global.eval_batch_step=[0,9]",
+                 "Eval.loader.batch_size_per_card=8", "Global.epoch_num=4", "Global.eval_batch_step=[0,12]",
                  f"Global.save_model_dir={tmp_path}", "Optimizer.lr.learning_rate=0.005", "Global.seed=0")
+    # augmentation off: on 24 crops, 12 steps show the loss falling only without BDA + RandAugment
+    transforms = cfg["Train"]["dataset"]["transforms"]
+    cfg["Train"]["dataset"]["transforms"] = [t for t in transforms if not {"BaseDataAugmentation", "RandAugment"} & set(t)]
     trainer = Trainer.from_config(cfg)
     history = trainer.fit(progress=False)
-    assert len(history) == 9 and {"acc", "eval_acc"} <= set(history.columns)
-    assert history["loss"].iloc[-3:].mean() < history["loss"].iloc[:3].mean()
+    assert len(history) == 12 and {"acc", "eval_acc"} <= set(history.columns)
+    assert history["loss"].iloc[-3:].mean() < 0.9 * history["loss"].iloc[:3].mean()
     model = trainer.model
     model.eval()
     export_model(model, cfg, tmp_path / "inf")
