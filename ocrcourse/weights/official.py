@@ -308,7 +308,7 @@ def build_official_model(name: str):
     model = _build(name)
     absent = load_converted(model, path, absent_ok=_spec(name)["absent_ok"])
     if absent:
-        log.info("%s: %d tensors not in the official inference weights, kept at initial values (%s)",
+        log.debug("%s: %d tensors not in the official inference weights, kept at initial values (%s)",
                  name, len(absent), _spec(name)["absent_reason"])
     model.eval()
     return model
