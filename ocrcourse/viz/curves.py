@@ -25,7 +25,7 @@ def eval_columns(history) -> list[str]:
 
 
 def plot_history(history, losses: list[str] | None = None, metrics: list[str] | None = None,
-                 title: str = "", smooth: int = 1, figsize=(7, 2.8)) -> Figure:
+                 title: str = "", smooth: int = 1, figsize=(7, 2.8), dpi: int = 80) -> Figure:
     """Loss curves (left, log scale) and evaluation metrics (right) of one run.
 
     Args:
@@ -34,11 +34,12 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
         metrics: eval columns to draw, with or without the `eval_` prefix (default: all).
         title: figure title.
         smooth: rolling-mean window over steps for the loss curves (1: raw values).
+        figsize, dpi: figure size in inches and resolution (small, so notebooks stay light).
     """
     losses = losses if losses is not None else loss_columns(history)
     metrics = [m if m.startswith("eval_") else f"eval_{m}" for m in metrics] if metrics is not None \
         else eval_columns(history)
-    fig, (ax_l, ax_m) = plt.subplots(1, 2, figsize=figsize)
+    fig, (ax_l, ax_m) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
     for c in losses:
         ax_l.plot(history["step"], history[c].rolling(smooth, min_periods=1).mean(), label=c,
                   lw=2 if c == "loss" else 1)
@@ -50,6 +51,7 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
         rows = history.dropna(subset=[c])
         ax_m.plot(rows["step"], rows[c], "o-", label=c[5:])
     ax_m.set_xlabel("step")
+    ax_m.set_xlim(ax_l.get_xlim())              # same step axis as the losses, even for one eval
     ax_m.set_title("evaluation")
     if metrics:
         ax_m.set_ylim(-0.02, 1.02)
