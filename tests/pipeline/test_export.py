@@ -1,0 +1,30 @@
+"""pipeline/export.py: input shapes per model type (facts §12), clear errors for wrong directories."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ocrcourse.config import load_config
+from ocrcourse.errors import ConfigError, WeightsError
+from ocrcourse.pipeline.export import input_spec_for, load_inference_model
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("rel, shape", [
+    ("configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_student.yml", [-1, 3, -1, -1]),
+    ("configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec.yml", [-1, 3, 32, -1]),           # v2.0 / v2: height 32
+    ("configs/rec/PP-OCRv3/ch_PP-OCRv3_rec_distillation.yml", [-1, 3, 48, -1]),  # v3: height 48
+    ("configs/cls/cls_mv3.yml", [-1, 3, 48, 192]),
+])
+def test_input_spec_per_model_type(rel, shape):
+    spec = input_spec_for(load_config(REPO / rel))
+    assert [(-1 if s is None else s) for s in spec[0].shape] == shape and spec[0].name == "x"
+
+
+def test_unknown_model_type_and_missing_directory(tmp_path):
+    with pytest.raises(ConfigError, match="det, rec and cls"):
+        input_spec_for({"Architecture": {"model_type": "kie"}})
+    with pytest.raises(WeightsError, match="ocrcourse export"):
+        load_inference_model(tmp_path)
