@@ -5,6 +5,8 @@
 `inference.pdmodel` with older Paddle). A `DistillationModel` is exported once per sub-model, into
 `{save_inference_dir}/{Student|Student2|Teacher}/`, as PaddleOCR does.
 
+Lesson: lessons/16_export_and_inference.ipynb.
+
 `load_inference_model(dir)` returns a callable `InferenceModel` (a `paddle.inference` predictor, the
 engine PaddleOCR's `tools/infer/predict_*.py` use): `outputs = net(batch)` with a float32 NCHW NumPy
 array. The pipeline (`PPOCR`) uses it for directories given as `det_model_dir` / `rec_model_dir` /
@@ -77,16 +79,11 @@ def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike)
     save_dir = Path(save_dir)
     spec = input_spec_for(cfg)
     names = getattr(model, "model_names", None)
-    if not names:
-        model.return_all_feats = False if hasattr(model, "return_all_feats") else None
-        return [_export_one(model, spec, save_dir)]
-    written = []
-    for name in names:
-        sub = getattr(model, name)
-        if hasattr(sub, "return_all_feats"):
-            sub.return_all_feats = False              # inference graphs give the head output only
-        written.append(_export_one(sub, spec, save_dir / name))
-    return written
+    parts = [(getattr(model, n), save_dir / n) for n in names] if names else [(model, save_dir)]
+    for layer, _ in parts:
+        if hasattr(layer, "return_all_feats"):
+            layer.return_all_feats = False            # inference graphs give the head output only
+    return [_export_one(layer, spec, out) for layer, out in parts]
 
 
 class InferenceModel:
@@ -121,6 +118,7 @@ class InferenceModel:
 
     def __call__(self, images: np.ndarray, all_outputs: bool = False):
         handle = self.predictor.get_input_handle(self.input_names[0])
+        handle.reshape(list(images.shape))
         handle.copy_from_cpu(np.ascontiguousarray(images, dtype=np.float32))
         self.predictor.run()
         outs = [self.predictor.get_output_handle(n).copy_to_cpu() for n in self.output_names]

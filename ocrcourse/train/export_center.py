@@ -19,6 +19,9 @@ learners with a multi-head or distillation model end up editing the head's `trai
 statistics (PaddleOCR's train-mode pass uses batch statistics: a deliberate departure).
 It works for a plain CRNN, for a PP-OCRv3 MultiHead model, and for one sub-model of a
 DistillationModel (`model_name`, default "Student").
+
+PP-OCR strategy: Enhanced CTC loss (增强CTC损失), PP-OCRv2, arXiv:2109.03144.
+Lesson: lessons/14_enhanced_ctc.ipynb.
 """
 from __future__ import annotations
 

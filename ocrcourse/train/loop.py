@@ -1,5 +1,7 @@
 """The training loop of every PP-OCR recipe: one step, one epoch, evaluation, and `fit`.
 
+Lesson: lessons/07_train_db.ipynb (and every training lesson after it).
+
 Detection, recognition, classification and distillation (CML, DML, U-DML) all run through the
 same code: the model is a `BaseModel` or a `DistillationModel`, the loss a plain loss or a
 `CombinedLoss`, the metric a metric or a `DistillationMetric`. Nothing here looks at algorithm

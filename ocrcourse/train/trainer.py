@@ -123,7 +123,8 @@ class Trainer:
     PP-OCR strategy: the training recipe of every PP-OCR model — single model, DML, CML and
     U-DML distillation (蒸馏) — runs through the same loop (train/loop.py); the config alone
     decides what is trained. Paper: PP-OCR arXiv:2009.09941, PP-OCRv2 arXiv:2109.03144,
-    PP-OCRv3 arXiv:2206.03001. Lesson: lessons/09_training.ipynb.
+    PP-OCRv3 arXiv:2206.03001. Lessons: lessons/07_train_db.ipynb (first use),
+    12_cml_detection, 13_udml_recognition, 14_enhanced_ctc.
 
     Attributes: cfg, model (DataParallel-wrapped when distributed), train_loader, eval_loader,
     loss_fn, optimizer, lr_scheduler, post_process, metric, resume (the checkpoint states or {}).
