@@ -35,9 +35,15 @@ class _StdoutHandler(logging.StreamHandler):
 
 
 def log_to_stdout(level: int = logging.INFO) -> None:
-    """Show the library's log lines (ocrcourse.*) on stdout, once."""
+    """Show the library's log lines (ocrcourse.*) on stdout, once.
+
+    Importing Paddle may already give the root logger a console handler; then that one prints
+    our lines (they propagate) and we add none, so nothing is printed twice.
+    """
     logger = logging.getLogger("ocrcourse")
     logger.setLevel(level)
+    if logging.getLogger().handlers:
+        return
     if not any(isinstance(h, _StdoutHandler) for h in logger.handlers):
         handler = _StdoutHandler()
         handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(message)s", "%H:%M:%S"))

@@ -136,7 +136,8 @@ def save_checkpoint(model: paddle.nn.Layer, optimizer, save_dir: str | os.PathLi
     if optimizer is not None:
         atomic_write(files[".pdopt"], _paddle_save(optimizer.state_dict()))
     atomic_write(files[".states"], _pickle_save(states))
-    logger.info("saved checkpoint %s (epoch %d, step %d)", prefix_path, epoch, global_step)
+    within = f" + {extra['step_in_epoch']} batches of epoch {epoch + 1}" if extra.get("step_in_epoch") else ""
+    logger.info("saved checkpoint %s (after epoch %d%s, step %d)", prefix_path, epoch, within, global_step)
     return prefix_path
 
 
