@@ -195,6 +195,28 @@ def evaluate(model, loader, post_process, metric) -> dict:
     return {k: (float(v) if isinstance(v, (int, float, np.floating, np.integer)) else v) for k, v in result.items()}
 
 
+def _eval_due(step: int, start: int, every: int) -> bool:
+    return step > start and (step - start) % every == 0
+
+
+def _log_step(s: TrainState, print_batch_step: int, visualdl) -> None:
+    if visualdl is not None:
+        for k, v in {**s.losses, "lr": s.lr}.items():
+            visualdl.add_scalar(f"TRAIN/{k}", v, s.step)
+    if print_batch_step and s.step % print_batch_step == 0:
+        parts = {k: v for k, v in {**s.losses, **s.train_metrics}.items() if isinstance(v, float)}
+        logger.info("epoch %d step %d lr %.6g %s", s.epoch, s.step, s.lr,
+                    " ".join(f"{k}: {v:.5f}" for k, v in parts.items()))
+
+
+def _log_eval(s: TrainState, visualdl) -> None:
+    logger.info("eval at step %d: %s", s.step, s.metrics)
+    if visualdl is not None:
+        for k, v in s.metrics.items():
+            if isinstance(v, float):
+                visualdl.add_scalar(f"EVAL/{k}", v, s.step)
+
+
 def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: int,
         eval_loader=None, post_process=None, metric=None, main_indicator: str | None = None,
         save_model_dir: str | None = None, eval_batch_step=(0, 2000), print_batch_step: int = 10,
@@ -250,27 +272,16 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
     def after_step(s: TrainState):
         row = {"step": s.step, "epoch": s.epoch, "lr": s.lr, **s.losses, **s.train_metrics}
         rows.append(row)
-        if visualdl is not None and rank == 0:
-            for k, v in {**s.losses, "lr": s.lr}.items():
-                visualdl.add_scalar(f"TRAIN/{k}", v, s.step)
-        if print_batch_step and s.step % print_batch_step == 0:
-            logger.info("epoch %d step %d lr %.6g %s", s.epoch, s.step, s.lr,
-                        " ".join(f"{k}: {v:.5f}" for k, v in {**s.losses, **s.train_metrics}.items()
-                                 if isinstance(v, float)))
+        _log_step(s, print_batch_step, visualdl if rank == 0 else None)
         if on_step is not None:
             on_step(s)
-        if can_eval and rank == 0 and s.step > start_eval and (s.step - start_eval) % every == 0:
+        if can_eval and rank == 0 and _eval_due(s.step, start_eval, every):
             s.metrics = evaluate(model, eval_loader, post_process, metric)
             row.update({f"eval_{k}": v for k, v in s.metrics.items()})
-            logger.info("eval at step %d: %s", s.step, s.metrics)
+            _log_eval(s, visualdl)
             if main_indicator and s.metrics.get(main_indicator, -math.inf) >= s.best.get(main_indicator, 0.0):
-                s.best.update(s.metrics)
-                s.best["best_epoch"] = s.epoch
+                s.best.update(s.metrics, best_epoch=s.epoch)      # PaddleOCR: a tie also counts as best
                 save("best_accuracy", s.epoch - 1, s.step_in_epoch)
-            if visualdl is not None:
-                for k, v in s.metrics.items():
-                    if isinstance(v, float):
-                        visualdl.add_scalar(f"EVAL/{k}", v, s.step)
             write_history()
             if on_eval is not None:
                 on_eval(s)

@@ -2,7 +2,6 @@
 optimizer), and the full recipes carry the official hyper-parameters (facts §9, §11)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from smoke import REPO, data_overrides, tiny_data
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import paddle
-import pytest
 
 from smoke import config, data_overrides, tiny_data
 
