@@ -93,7 +93,7 @@ def resolve_dict_path(path: str | None) -> str | None:
         resolved = official_dict_path()
     else:
         resolved = packaged_dict_path(name)
-    log.info("character_dict_path %s -> %s", path, resolved)
+    log.debug("character_dict_path %s -> %s", path, resolved)
     return resolved
 
 
