@@ -1,0 +1,241 @@
+"""Reproduce the reference runs that lessons show beside the learner's quick run.
+
+    python data_scripts/reference_runs.py --list
+    python data_scripts/reference_runs.py 07_det_mv3_db          # one run
+    python data_scripts/reference_runs.py 08_cls_mv3 09_rec_crnn  # several, one after the other
+
+Each run is the project's own training command, `python -m ocrcourse.cli train -c CONFIG -o ...`,
+at a budget larger than quick mode. The script times it and writes, under
+`lessons/reference_runs/<name>/`:
+
+- `history.csv`: the training history the trainer wrote (one row per step, eval_* columns on the
+  steps that evaluated);
+- `meta.json`: command, commit (`git rev-parse HEAD`, and whether the tree had local changes),
+  machine (platform, CPU count, load average at the start: the machine may be shared),
+  wall_time_s, final_metrics (the last evaluation) and best_metrics.
+
+Lessons read these two files and plot or print them; no number is written by hand. Checkpoints go
+to `output/reference_runs/<name>/` (git-ignored).
+
+To add a run, add an entry to `REFERENCE_RUNS`: name -> config, overrides, the lesson that shows it.
+Run from the repository root (configs point at ./train_data; `make data` builds it).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "lessons" / "reference_runs"
+
+# name -> {"config": path from the repo root, "overrides": ["Key.path=value", ...], "lesson": stem}
+# In an override, "{official:NAME}" becomes the path of the official weights NAME (ocrcourse.weights).
+# Optional "before": commands run first (`python -m ocrcourse.cli ARGS...`, e.g. export-center).
+_DET_V2 = ["Global.seed=0", "Global.epoch_num=1", "Global.max_steps=40", "Global.eval_batch_step=[0,20]",
+           "Optimizer.lr.warmup_epoch=0.1", "Train.loader.batch_size_per_card=4", "Train.loader.num_workers=0",
+           "Eval.loader.num_workers=0", "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]",
+           "Eval.dataset.transforms.2.DetResizeForTest.limit_side_len=320",
+           "Eval.dataset.transforms.2.DetResizeForTest.limit_type=max"]
+_REC_V2 = ["Global.seed=0", "Global.epoch_num=1", "Global.max_steps=60", "Global.eval_batch_step=[0,30]",
+           "Optimizer.lr.warmup_epoch=0.02", "Train.loader.batch_size_per_card=8",
+           "Train.dataset.transforms.3.RecResizeImg.image_shape=[3,32,160]",
+           "Eval.dataset.transforms.2.RecResizeImg.image_shape=[3,32,160]"]
+REFERENCE_RUNS = {
+    "07_det_mv3_db": {
+        "lesson": "07_train_db",
+        "config": "configs/det/ch_ppocr_v2.0/ch_det_mv3_db_v2.0_quick.yml",
+        "overrides": ["Global.epoch_num=4", "Global.eval_batch_step=[0,63]",
+                      "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]"],
+    },
+    "08_cls_mv3_48x192_finetune": {
+        "lesson": "08_direction_classifier",
+        "config": "configs/cls/cls_mv3_quick.yml",
+        "overrides": ["Global.epoch_num=4", "Global.eval_batch_step=[0,50]",
+                      "Global.pretrained_model={official:ppocr_mobile_v2.0_cls}", "Optimizer.lr.learning_rate=0.0002"],
+    },
+    "08_cls_mv3_32x100_finetune": {
+        "lesson": "08_direction_classifier",
+        "config": "configs/cls/cls_mv3_quick.yml",
+        "overrides": ["Global.epoch_num=4", "Global.eval_batch_step=[0,50]",
+                      "Global.pretrained_model={official:ppocr_mobile_v2.0_cls}", "Optimizer.lr.learning_rate=0.0002",
+                      "Train.dataset.transforms.4.ClsResizeImg.image_shape=[3,32,100]",
+                      "Eval.dataset.transforms.2.ClsResizeImg.image_shape=[3,32,100]"],
+    },
+    "09_rec_crnn": {
+        "lesson": "09_crnn_recognition",
+        "config": "configs/rec/ch_ppocr_v2.0/rec_chinese_lite_train_v2.0_quick.yml",
+        "overrides": ["Global.epoch_num=1", "Global.eval_batch_step=[0,56]"],
+    },
+    # Lessons 12-14 (PP-OCRv2 distillation and Enhanced CTC). Each pair shares data, crop/batch,
+    # steps, schedule, seed (Global.seed=0) and initial weights; only the recipe differs.
+    # Budgets fit <= 8 minutes per run on a shared 2-core CPU: tiny, so read the results as such.
+    # det: 160x160 crops, batch 4, 40 steps, eval at 320 px on the 50 eval images.
+    # Students start from the official PP-OCRv3 detector's MobileNetV3 backbone + DB binarize head
+    # (the only MobileNetV3 x0.5 weights offline); the ResNet18_vd teacher is trained first, from scratch.
+    "ppocrv2_det_teacher": {
+        "lesson": "12_cml_detection",
+        "config": "configs/det/ch_ppocr_v2.0/ch_det_res18_db_v2.0.yml",
+        "overrides": _DET_V2,
+    },
+    "ppocrv2_det_student": {
+        "lesson": "12_cml_detection",
+        "config": "configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_student.yml",
+        "overrides": [*_DET_V2, "Global.pretrained_model={official:PP-OCRv3_det}"],
+    },
+    "ppocrv2_det_cml": {
+        "lesson": "12_cml_detection",
+        "config": "configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_cml_quick.yml",
+        "overrides": [*[o.replace("transforms.3.", "transforms.4.") for o in _DET_V2],   # CopyPaste is index 2
+                      "Architecture.Models.Teacher.pretrained=./output/reference_runs/ppocrv2_det_teacher/best_accuracy",
+                      "Architecture.Models.Student.pretrained={official:PP-OCRv3_det}",
+                      "Architecture.Models.Student2.pretrained={official:PP-OCRv3_det}"],
+    },
+    # rec: 32x160, batch 8, 60 steps at lr 1e-3 after a short warmup; the MobileNetV1Enhance backbone
+    # starts from the official PP-OCRv3 recogniser (its neck and head differ and start from scratch).
+    "ppocrv2_rec_single": {
+        "lesson": "13_udml_recognition",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml",
+        "overrides": [*_REC_V2, "Global.pretrained_model={official:PP-OCRv3_rec}"],
+    },
+    "ppocrv2_rec_udml": {
+        "lesson": "13_udml_recognition",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation_quick.yml",
+        "overrides": [*_REC_V2, "Architecture.Models.Teacher.pretrained={official:PP-OCRv3_rec}",
+                      "Architecture.Models.Student.pretrained={official:PP-OCRv3_rec}"],
+    },
+    # Enhanced CTC as the official guide runs it: centers exported from a trained model, then
+    # training continues with CTC + 0.05 x CenterLoss. The baseline continues the same checkpoint
+    # for the same 60 steps with CTC alone.
+    "ppocrv2_rec_ctc": {
+        "lesson": "14_enhanced_ctc",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml",
+        "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy"],
+    },
+    "ppocrv2_rec_enhanced_ctc": {
+        "lesson": "14_enhanced_ctc",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_quick.yml",
+        "before": [["export-center", "-c", "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_quick.yml",
+                    "-o", "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
+                    "--out", "./output/reference_runs/ppocrv2_rec_single/train_center.pkl"]],
+        "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
+                      "Loss.loss_config_list.1.CenterLoss.init_center=true",
+                      "Loss.loss_config_list.1.CenterLoss.center_file_path="
+                      "./output/reference_runs/ppocrv2_rec_single/train_center.pkl"],
+    },
+}
+
+
+def resolve_override(item: str) -> str:
+    """Replace an "{official:NAME}" placeholder by the local path of those official weights."""
+    if "{official:" not in item:
+        return item
+    from ocrcourse.weights import official
+
+    head, rest = item.split("{official:", 1)
+    name, tail = rest.split("}", 1)
+    return head + official(name) + tail
+
+
+def command_for(name: str, save_dir: str, resolve: bool = True) -> list[str]:
+    """The training command of reference run `name` (argv list, run from the repo root)."""
+    spec = REFERENCE_RUNS[name]
+    overrides = [resolve_override(o) for o in spec["overrides"]] if resolve else list(spec["overrides"])
+    return [sys.executable, "-m", "ocrcourse.cli", "train", "-c", spec["config"],
+            "-o", *overrides, f"Global.save_model_dir={save_dir}"]
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine() -> dict:
+    """Where the run happened: platform, CPU count, load average at the start, Paddle version."""
+    info = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(), "python": platform.python_version()}
+    if hasattr(os, "getloadavg"):
+        info["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    try:
+        import paddle
+        info["paddle"] = paddle.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def eval_metrics(history: pd.DataFrame) -> tuple[dict, dict]:
+    """(final, best) evaluation metrics of a history: the last eval row, and the row with the
+    highest value of the first eval column (the config's main indicator comes first)."""
+    cols = [c for c in history.columns if c.startswith("eval_")]
+    rows = history.dropna(subset=cols, how="all") if cols else history.iloc[0:0]
+    if rows.empty:
+        return {}, {}
+
+    def pick(row):
+        return {"step": int(row["step"]), **{c[5:]: float(row[c]) for c in cols if pd.notna(row[c])}}
+
+    return pick(rows.iloc[-1]), pick(rows.loc[rows[cols[0]].idxmax()])
+
+
+def run(name: str, out_root: Path = OUT) -> dict:
+    """Train reference run `name`, time it, write history.csv + meta.json; returns the meta dict."""
+    if name not in REFERENCE_RUNS:
+        raise SystemExit(f"unknown reference run {name!r}; available: {sorted(REFERENCE_RUNS)}")
+    save_dir = f"./output/reference_runs/{name}"
+    cmd = command_for(name, save_dir)
+    info = machine()
+    commit = _git("rev-parse", "HEAD")
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    before = [[sys.executable, "-m", "ocrcourse.cli", *map(resolve_override, c)]
+              for c in REFERENCE_RUNS[name].get("before", [])]
+    print("running:", shlex.join(cmd), flush=True)
+    start = time.perf_counter()
+    for c in before:
+        subprocess.run(c, cwd=ROOT, check=True)
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    wall = time.perf_counter() - start
+    history = pd.read_csv(ROOT / save_dir / "history.csv")
+    final, best = eval_metrics(history)
+    out = out_root / name
+    out.mkdir(parents=True, exist_ok=True)
+    history.to_csv(out / "history.csv", index=False)
+    shown = ["python", "-m", "ocrcourse.cli", *command_for(name, save_dir, resolve=False)[3:]]
+    meta = {"name": name, "lesson": REFERENCE_RUNS[name]["lesson"], "command": shlex.join(shown),
+            "config": REFERENCE_RUNS[name]["config"], "overrides": REFERENCE_RUNS[name]["overrides"],
+            **({"before": [shlex.join(["python", "-m", "ocrcourse.cli", *c])
+                           for c in REFERENCE_RUNS[name]["before"]]} if "before" in REFERENCE_RUNS[name] else {}),
+            "commit": commit, "tree_had_local_changes": dirty, "machine": info,
+            "wall_time_s": round(wall, 1), "steps": int(history["step"].iloc[-1]) if len(history) else 0,
+            "final_metrics": final, "best_metrics": best}
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{name}: {meta['steps']} steps in {wall:.0f} s; final {final}", flush=True)
+    return meta
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("names", nargs="*", help="reference runs to reproduce (see --list)")
+    p.add_argument("--list", action="store_true", help="list the reference runs and their commands")
+    a = p.parse_args(argv)
+    if a.list or not a.names:
+        for name, spec in REFERENCE_RUNS.items():
+            print(f"{name:28s} lesson {spec['lesson']}: {shlex.join(command_for(name, '...', resolve=False)[1:])}")
+        return 0
+    for name in a.names:
+        run(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""data_scripts/reference_runs.py: the table is valid and the history summary is right."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("_reference_runs", ROOT / "data_scripts" / "reference_runs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_entry_loads_with_its_overrides():
+    from ocrcourse.config import load_config
+    from ocrcourse.course_map import LESSONS
+
+    runs = _script()
+    stems = {stem for _, stem, *_ in LESSONS}
+    for name, spec in runs.REFERENCE_RUNS.items():
+        assert (ROOT / spec["config"]).is_file(), name
+        assert spec["lesson"] in stems, name
+        overrides = [o.replace("{official:", "").replace("}", "") for o in spec["overrides"]]
+        load_config(ROOT / spec["config"], overrides)          # raises on a bad key path
+        cmd = runs.command_for(name, "out", resolve=False)
+        assert cmd[1:5] == ["-m", "ocrcourse.cli", "train", "-c"] and cmd[-1] == "Global.save_model_dir=out"
+
+
+def test_placeholder_is_left_alone_without_official_marker():
+    runs = _script()
+    assert runs.resolve_override("Global.epoch_num=4") == "Global.epoch_num=4"
+
+
+def test_eval_metrics_final_and_best():
+    runs = _script()
+    h = pd.DataFrame({"step": [1, 2, 3, 4], "loss": [4.0, 3.0, 2.0, 1.0],
+                      "eval_hmean": [np.nan, 0.5, np.nan, 0.4], "eval_precision": [np.nan, 0.6, np.nan, 0.7]})
+    final, best = runs.eval_metrics(h)
+    assert final == {"step": 4, "hmean": 0.4, "precision": 0.7}
+    assert best == {"step": 2, "hmean": 0.5, "precision": 0.6}
+    assert runs.eval_metrics(h[["step", "loss"]]) == ({}, {})
