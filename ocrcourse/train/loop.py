@@ -56,6 +56,8 @@ class TrainState:
 
     `step` counts optimiser steps (PaddleOCR's `global_step`), `epoch` is 1-based.
     `losses` holds the mean of every loss part of the last step; `metrics` the last eval.
+    It is one object updated in place: a callback keeps values (`s.step`, `s.losses["loss"]`),
+    not `s` itself.
     """
     epoch: int = 1
     step: int = 0
@@ -276,7 +278,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         if on_step is not None:
             on_step(s)
         if can_eval and rank == 0 and _eval_due(s.step, start_eval, every):
-            s.metrics = evaluate(model, eval_loader, post_process, metric)
+            s.metrics = evaluate(unwrap(model), eval_loader, post_process, metric)   # rank 0 alone
             row.update({f"eval_{k}": v for k, v in s.metrics.items()})
             _log_eval(s, visualdl)
             if main_indicator and s.metrics.get(main_indicator, -math.inf) >= s.best.get(main_indicator, 0.0):

@@ -191,6 +191,7 @@ class Trainer:
         """Train as `Global` says; returns the history DataFrame (also written to history.csv)."""
         g = self.cfg["Global"]
         handler = self._log_file()
+        visualdl = _visualdl(g, paddle.distributed.get_rank())
         try:
             if handler is not None:
                 from ..config import dump_config
@@ -204,9 +205,10 @@ class Trainer:
                 save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=g.get("max_steps"),
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
                 seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
-                scaler=_amp_scaler(g), visualdl=_visualdl(g, paddle.distributed.get_rank()),
-                config=self.cfg, progress=progress)
+                scaler=_amp_scaler(g), visualdl=visualdl, config=self.cfg, progress=progress)
         finally:
+            if visualdl is not None:
+                visualdl.close()
             if handler is not None:
                 logging.getLogger("ocrcourse").removeHandler(handler)
                 handler.close()
