@@ -100,6 +100,15 @@ def _check_finite(losses: dict, step: int) -> None:
             "-o Global.checkpoints=<save_model_dir>/latest")
 
 
+def _losses(loss_fn, preds, batch, step: int) -> dict:
+    try:
+        losses = loss_fn(preds, batch)
+    except NonFiniteError as err:          # a loss found NaN / Inf in the predictions themselves
+        raise NonFiniteError(f"at optimiser step {step + 1}: {err}") from err
+    _check_finite(losses, step)
+    return losses
+
+
 def train_step(model, batch: list, loss_fn, optimizer, lr_scheduler=None, step: int = 0,
                scaler=None) -> tuple[object, dict, float]:
     """One optimiser step on one batch; returns (predictions, loss dict, lr used for this step)."""
@@ -107,15 +116,13 @@ def train_step(model, batch: list, loss_fn, optimizer, lr_scheduler=None, step: 
     if scaler is not None:                               # mixed precision (GPU only)
         with paddle.amp.auto_cast():
             preds = _forward(model, batch)
-            losses = loss_fn(preds, batch)
-        _check_finite(losses, step)
+            losses = _losses(loss_fn, preds, batch, step)
         scaled = scaler.scale(losses["loss"])
         scaled.backward()
         scaler.minimize(optimizer, scaled)
     else:
         preds = _forward(model, batch)
-        losses = loss_fn(preds, batch)
-        _check_finite(losses, step)
+        losses = _losses(loss_fn, preds, batch, step)
         losses["loss"].backward()     # a (B,) det-CML total is seeded with ones, as in PaddleOCR
         optimizer.step()
     optimizer.clear_grad()

@@ -116,6 +116,19 @@ def test_nan_loss_stops_with_the_step_and_loss_parts(tmp_path):
     assert not (tmp_path / "latest.pdparams").exists()           # nothing half-good was saved
 
 
+def test_nan_in_the_predictions_names_the_step():
+    model, loader, opt, sched = _build()
+
+    def strict(preds, batch, calls=[0]):
+        calls[0] += 1
+        if calls[0] == 3:
+            raise NonFiniteError("DBLoss: predicts['maps'] contains 1 NaN value(s)")
+        return _mse(preds, batch)
+
+    with pytest.raises(NonFiniteError, match=r"at optimiser step 3: DBLoss"):
+        fit(model, loader, strict, opt, sched, epochs=1, progress=False)
+
+
 def test_resume_inside_an_epoch_repeats_the_uninterrupted_run(tmp_path):
     model, loader, opt, sched = _build()
     fit(model, loader, _mse, opt, sched, epochs=3, progress=False, seed=7)
