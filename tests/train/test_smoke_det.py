@@ -140,3 +140,39 @@ def test_resume_from_config_repeats_the_uninterrupted_run(data, tmp_path):
     resumed = run(tmp_path / "b", f"Global.checkpoints={tmp_path / 'b' / 'latest'}")
     for k in full:
         np.testing.assert_allclose(resumed[k].numpy(), full[k].numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+def test_killed_run_resumes_to_the_same_weights(data, tmp_path):
+    """SIGKILL a `ocrcourse train` process once its first epoch is saved, resume from `latest`:
+    same final weights as an uninterrupted run (the kill never leaves a torn checkpoint)."""
+    import pickle
+    import subprocess
+    import sys
+    import time
+
+    from ocrcourse.train import Trainer
+
+    def overrides(out, *extra):
+        return [*_student_overrides(data, out), "Train.dataset.transforms.3.EastRandomCropData.size=[64,64]",
+                "Global.epoch_num=3", "Global.eval_batch_step=[0,1000]", "Global.save_epoch_step=0", *extra]
+
+    proc = subprocess.Popen([sys.executable, "-m", "ocrcourse.cli", "train", "-c", str(REPO / STUDENT), "-o",
+                             *overrides(tmp_path / "killed")], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    states = tmp_path / "killed" / "latest.states"
+    deadline = time.time() + 240
+    while not states.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    with open(states, "rb") as f:
+        done = pickle.load(f)["epoch"]
+    assert done >= 1 and proc.returncode != 0     # killed, not finished
+    resumed = Trainer.from_config(config(STUDENT, *overrides(tmp_path / "killed",
+                                                             f"Global.checkpoints={tmp_path / 'killed' / 'latest'}")))
+    resumed.fit(progress=False)
+    full = Trainer.from_config(config(STUDENT, *overrides(tmp_path / "full")))
+    full.fit(progress=False)
+    expected = full.model.state_dict()
+    for k, v in resumed.model.state_dict().items():
+        np.testing.assert_allclose(v.numpy(), expected[k].numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
