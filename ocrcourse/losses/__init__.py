@@ -14,6 +14,7 @@ from .cls_loss import ClsLoss
 from .combined import CombinedLoss
 from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
+from .multi_loss import MultiLoss
 from .distillation import (DistillationCTCLoss, DistillationDBLoss, DistillationDilaDBLoss,
                            DistillationDistanceLoss, DistillationDMLLoss, DistillationSARLoss,
                            DistanceLoss, DMLLoss, dilate_teacher_map)
@@ -21,7 +22,7 @@ from .sar_loss import SARLoss
 from .seg_losses import BalanceLoss, BCELoss, DiceLoss, MaskL1Loss
 
 __all__ = ["LOSSES", "build_loss", "DBLoss", "CTCLoss", "ClsLoss", "SARLoss", "CenterLoss",
-           "CombinedLoss", "DMLLoss", "DistanceLoss", "DistillationDMLLoss",
+           "CombinedLoss", "MultiLoss", "DMLLoss", "DistanceLoss", "DistillationDMLLoss",
            "DistillationDistanceLoss", "DistillationDBLoss", "DistillationCTCLoss",
            "DistillationSARLoss", "DistillationDilaDBLoss", "BalanceLoss", "BCELoss", "DiceLoss",
            "MaskL1Loss", "NonFiniteError", "check_finite", "dilate_teacher_map"]
@@ -35,6 +36,7 @@ LOSSES = {
     "SARLoss": SARLoss,
     "CenterLoss": CenterLoss,
     "CombinedLoss": CombinedLoss,
+    "MultiLoss": MultiLoss,
     "DistillationDMLLoss": DistillationDMLLoss,
     "DistillationDistanceLoss": DistillationDistanceLoss,
     "DistillationDBLoss": DistillationDBLoss,

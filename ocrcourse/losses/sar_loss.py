@@ -16,7 +16,7 @@ class SARLoss(nn.Layer):
 
     PP-OCR strategy: GTC, guided training of CTC by an attention head (注意力机制引导CTC训练),
     PP-OCRv3. Papers: SAR, arXiv:1811.00751; PP-OCRv3, arXiv:2206.03001.
-    Lesson: lessons/15_ppocrv3_detection.ipynb (the v3 recipe).
+    Lesson: lessons/10_pplcnet_and_svtr.ipynb (the v3 recipe).
 
     Args:
         ignore_index: padding index left out of the mean. PaddleOCR's default is 92 (the

@@ -67,7 +67,7 @@ def wire_dictionary_size(cfg: dict, post_process) -> tuple[dict, dict]:
     A rec head's size comes from the dictionary the post-process decodes with: `out_channels`
     = len(post_process.character) (blank included) for a CTCHead, `out_channels_list`
     {CTCLabelDecode: n, SARLabelDecode: n + 2} for a MultiHead; a `DistillationSARLoss` ignores
-    the SAR padding index n + 1. Heads without a dictionary (DB, cls) are left alone.
+    the SAR padding index n + 1 (a SARLoss inside MultiLoss too). Heads without a dictionary (DB, cls) are left alone.
     The caller's config is not modified.
     """
     arch, loss = copy.deepcopy(cfg["Architecture"]), copy.deepcopy(cfg["Loss"])
@@ -82,8 +82,8 @@ def wire_dictionary_size(cfg: dict, post_process) -> tuple[dict, dict]:
             head["out_channels"] = n
     for entry in loss.get("loss_config_list") or []:
         for name, params in entry.items():
-            if name == "DistillationSARLoss" and params is not None:
-                params["ignore_index"] = n + 1
+            if name in ("SARLoss", "DistillationSARLoss"):   # MultiLoss / CombinedLoss SAR branch
+                entry[name] = {**(params or {}), "ignore_index": n + 1}
     return arch, loss
 
 
