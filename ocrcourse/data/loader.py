@@ -18,7 +18,7 @@ __all__ = ["DATASETS", "build_dataset", "build_dataloader"]
 
 DATASETS = {"SimpleDataSet": SimpleDataSet}
 
-_LOADER_KEYS = {"batch_size_per_card", "shuffle", "drop_last", "num_workers", "use_shared_memory"}
+_LOADER_KEYS = {"batch_size_per_card", "shuffle", "drop_last", "num_workers", "use_shared_memory", "num_sections"}
 
 
 def build_dataset(cfg: dict, mode: str, seed: int | None = None):
@@ -37,7 +37,9 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
     """A DataLoader for section `mode` of `cfg` (the dict from `config.load_config`).
 
     Loader keys (PaddleOCR's): batch_size_per_card, shuffle, drop_last, num_workers,
-    use_shared_memory. `dataset` lets a caller reuse an already built dataset.
+    use_shared_memory; `num_sections` is accepted for PaddleOCR compatibility, unused (official rec
+    configs carry it; PaddleOCR's SimpleDataSet loader never reads it). `dataset` lets a caller reuse
+    an already built dataset.
     """
     dataset = dataset if dataset is not None else build_dataset(cfg, mode, seed)
     loader_cfg = dict(cfg[mode].get("loader", {}))

@@ -102,6 +102,8 @@ class ResNet_vd(nn.Layer):
         dcn_stage: per-stage deformable-conv flags; accepted for PaddleOCR compatibility, only
             all-False is supported (no standard PP-OCR config uses DCN).
         out_indices: which stages to return (default all four).
+        disable_se: accepted for PaddleOCR compatibility, unused: the official
+            ch_det_res18_db_v2.0.yml sets it, but ResNet_vd has no SE modules to disable.
 
     Blocks are attached directly as `bb_{stage}_{i}` (state_dict keys `backbone.bb_2_0...`);
     `self.stages` is a plain list, so it adds no keys. The first block of every stage has a
@@ -111,7 +113,8 @@ class ResNet_vd(nn.Layer):
     [64, 128, 256, 512] (18/34) or [256, 512, 1024, 2048] (50+).
     """
 
-    def __init__(self, in_channels: int = 3, layers: int = 50, dcn_stage=None, out_indices=None):
+    def __init__(self, in_channels: int = 3, layers: int = 50, dcn_stage=None, out_indices=None,
+                 disable_se: bool = False):
         super().__init__()
         if layers not in DEPTHS:
             raise ConfigError(f"ResNet_vd: layers={layers} unsupported; valid: {sorted(DEPTHS)}")
