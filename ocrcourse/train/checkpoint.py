@@ -11,12 +11,15 @@ with `prefix` one of `best_accuracy` (best eval metric so far), `latest` (end of
 `-o Global.checkpoints=./output/x/latest` resumes and `Global.pretrained_model=./output/x/best_accuracy`
 fine-tunes, exactly as in the official commands.
 
-Departure from PaddleOCR, on purpose: every file is first written to a temporary file in the same
-directory and then moved into place with `os.replace`, which is atomic on POSIX and Windows. A run
-killed while saving leaves the previous checkpoint intact instead of a torn `.pdparams`.
+Departure from PaddleOCR, on purpose: all three files are first written completely to temporary
+files in the same directory, then moved into place with `os.replace` (atomic on POSIX and Windows),
+`.states` last. A run killed while serialising leaves the previous checkpoint intact. `.states` also
+records the sha256 of the `.pdparams` / `.pdopt` it belongs to, so the one remaining window — a kill
+between the three renames — is detected at resume instead of silently mixing two epochs.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -53,12 +56,8 @@ def _strip_suffix(prefix: str) -> str:
     return prefix
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """Call `write(tmp_path)` on a fresh temporary file next to `path`, then rename it to `path`.
-
-    The rename is atomic, so `path` always holds either the old complete file or the new one.
-    """
-    path = Path(path)
+def _stage(path: Path, write: Callable[[str], None]) -> str:
+    """Call `write(tmp)` on a fresh temporary file next to `path`; return the durable temp path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -66,11 +65,32 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         write(tmp)
         with open(tmp, "rb") as f:        # make the bytes durable before the rename publishes them
             os.fsync(f.fileno())
+    except BaseException:
+        os.remove(tmp)
+        raise
+    return tmp
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Call `write(tmp_path)` on a fresh temporary file next to `path`, then rename it to `path`.
+
+    The rename is atomic, so `path` always holds either the old complete file or the new one.
+    """
+    path = Path(path)
+    tmp = _stage(path, write)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        os.remove(tmp)
         raise
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _param_names(model) -> dict[str, str]:
@@ -132,10 +152,19 @@ def save_checkpoint(model: paddle.nn.Layer, optimizer, save_dir: str | os.PathLi
               "param_names": _param_names(model)}
     if lr_scheduler is not None and hasattr(lr_scheduler, "state_dict"):
         states["lr_scheduler"] = lr_scheduler.state_dict()
-    atomic_write(files[".pdparams"], _paddle_save(unwrap(model).state_dict()))
-    if optimizer is not None:
-        atomic_write(files[".pdopt"], _paddle_save(optimizer.state_dict()))
-    atomic_write(files[".states"], _pickle_save(states))
+    staged: list[tuple[str, Path]] = []
+    try:
+        staged.append((_stage(files[".pdparams"], _paddle_save(unwrap(model).state_dict())), files[".pdparams"]))
+        if optimizer is not None:
+            staged.append((_stage(files[".pdopt"], _paddle_save(optimizer.state_dict())), files[".pdopt"]))
+        states["file_sha256"] = {path.suffix: _sha256(tmp) for tmp, path in staged}
+        staged.append((_stage(files[".states"], _pickle_save(states)), files[".states"]))
+        for tmp, path in staged:           # everything is on disk: publish, `.states` last
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.remove(tmp)
     within = f" + {extra['step_in_epoch']} batches of epoch {epoch + 1}" if extra.get("step_in_epoch") else ""
     logger.info("saved checkpoint %s (after epoch %d%s, step %d)", prefix_path, epoch, within, global_step)
     return prefix_path
@@ -156,6 +185,16 @@ def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer
     if not files[".pdparams"].is_file():
         raise WeightsError(f"checkpoint {files['.pdparams']} not found; Global.checkpoints takes a prefix "
                            f"such as ./output/my_run/latest (without .pdparams)")
+    states: dict = {}
+    if files[".states"].is_file():
+        with open(files[".states"], "rb") as f:
+            states = pickle.load(f)
+    for suffix, digest in states.get("file_sha256", {}).items():
+        if not files[suffix].is_file() or _sha256(files[suffix]) != digest:
+            raise WeightsError(
+                f"checkpoint {prefix} is torn: {files[suffix].name} does not belong to {files['.states'].name} "
+                f"(the run was killed while publishing a new checkpoint). Resume from an earlier one, e.g. "
+                f"iter_epoch_N or best_accuracy in the same folder, or restart the run")
     state = paddle.load(str(files[".pdparams"]))
     own = unwrap(model).state_dict()
     missing = sorted(set(own) - set(state))
@@ -165,10 +204,6 @@ def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer
                            f"{missing[:5]}{'...' if len(missing) > 5 else ''}, shape mismatches {bad[:5]}; "
                            f"was it saved from this config? To fine-tune use Global.pretrained_model instead")
     unwrap(model).set_state_dict(state)
-    states: dict = {}
-    if files[".states"].is_file():
-        with open(files[".states"], "rb") as f:
-            states = pickle.load(f)
     if optimizer is not None and files[".pdopt"].is_file():
         opt_state = paddle.load(str(files[".pdopt"]))
         if states.get("param_names"):

@@ -97,3 +97,33 @@ def test_atomic_save_keeps_the_old_checkpoint_when_writing_fails(tmp_path, monke
     monkeypatch.undo()
     restored, _, _ = _model_and_optimizer(5)
     load_checkpoint(tmp_path / "best_accuracy", restored)     # still loadable
+
+
+def test_a_crash_while_writing_states_keeps_the_whole_old_set(tmp_path, monkeypatch):
+    """The new .pdparams / .pdopt are complete before anything is published: a crash while the
+    .states is written leaves all three old files, not new weights beside old states."""
+    model, opt, sched = _model_and_optimizer()
+    save_checkpoint(model, opt, tmp_path, "latest", epoch=1, global_step=1)
+    before = {n: (tmp_path / n).read_bytes() for n in os.listdir(tmp_path)}
+    _train(model, opt, sched)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing .states")
+
+    monkeypatch.setattr(checkpoint.pickle, "dump", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(model, opt, tmp_path, "latest", epoch=2, global_step=4)
+    assert {n: (tmp_path / n).read_bytes() for n in os.listdir(tmp_path)} == before
+
+
+def test_a_torn_set_is_detected_at_resume(tmp_path):
+    """Weights from one save beside .states from another (a kill between the renames) must not
+    resume silently."""
+    model, opt, sched = _model_and_optimizer()
+    save_checkpoint(model, opt, tmp_path / "a", "latest", epoch=1, global_step=1)
+    _train(model, opt, sched)
+    save_checkpoint(model, opt, tmp_path / "b", "latest", epoch=2, global_step=4)
+    os.replace(tmp_path / "b" / "latest.pdparams", tmp_path / "a" / "latest.pdparams")
+    restored, ropt, _ = _model_and_optimizer(5)
+    with pytest.raises(WeightsError, match="torn"):
+        load_checkpoint(tmp_path / "a" / "latest", restored, ropt)
