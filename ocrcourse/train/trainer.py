@@ -165,16 +165,23 @@ class Trainer:
         optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], epochs=int(g["epoch_num"]),
                                                   step_each_epoch=len(train_loader), model=model)
         metric = build_metric(cfg["Metric"]) if cfg.get("Metric") else None
-        resume = {}
+        resume, load_report = {}, None
         if g.get("checkpoints"):
             resume = load_checkpoint(g["checkpoints"], model, optimizer, lr_scheduler)
         elif g.get("pretrained_model"):
             from ..models.pretrained import load_pretrained
-            load_pretrained(model, g["pretrained_model"])
+            # As PaddleOCR's load_model: a tensor whose shape differs (a new dictionary's fc) keeps
+            # its initial values, with a warning, so official weights fine-tune on your own charset.
+            load_report = load_pretrained(model, g["pretrained_model"], skip_mismatched=True)
+            if load_report.mismatched:
+                logger.warning("Global.pretrained_model: %d tensor(s) of another shape left at their initial "
+                               "values: %s", len(load_report.mismatched), load_report.mismatched[:5])
         if _distributed():
             model = paddle.DataParallel(model)
-        return cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
-                   metric, resume)
+        trainer = cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
+                      metric, resume)
+        trainer.load_report = load_report      # what `pretrained_model` loaded (None when not used)
+        return trainer
 
     def _log_file(self):
         out = self.cfg["Global"].get("save_model_dir")

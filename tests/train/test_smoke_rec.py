@@ -124,3 +124,22 @@ def test_cls_trains_and_exports(data, tmp_path):
     x = np.random.RandomState(0).uniform(-1, 1, (2, 3, 48, 192)).astype("float32")
     np.testing.assert_allclose(load_inference_model(tmp_path / "inf")(x), model(paddle.to_tensor(x)).numpy(),
                                atol=1e-5)
+
+
+def test_pretrained_model_with_another_dictionary_fine_tunes(trained_crnn, tmp_path):
+    """As PaddleOCR: `pretrained_model` of another dictionary loads everything but the head's fc,
+    which keeps its initial values (with a warning), so official weights fine-tune on a new charset."""
+    from ocrcourse.train import Trainer
+
+    out, overrides, _ = trained_crnn
+    small = tmp_path / "dict.txt"
+    small.write_text("".join(f"{c}\n" for c in "0123456789"), encoding="utf-8")
+    cfg = config(CRNN, *overrides, f"Global.character_dict_path={small}", f"Global.pretrained_model={out}/latest",
+                 f"Global.save_model_dir={tmp_path}/out")
+    trainer = Trainer.from_config(cfg)
+    report = trainer.load_report
+    assert report.mismatched and all(k.startswith("head.") for k in report.mismatched)
+    assert any(k.startswith("backbone.") for k in report.loaded)
+    saved = paddle.load(f"{out}/latest.pdparams")
+    np.testing.assert_array_equal(trainer.model.state_dict()["backbone.conv1.conv.weight"].numpy(),
+                                  saved["backbone.conv1.conv.weight"].numpy())
