@@ -144,20 +144,25 @@ def test_resume_from_config_repeats_the_uninterrupted_run(data, tmp_path):
 
 def test_killed_run_resumes_to_the_same_weights(data, tmp_path):
     """SIGKILL a `ocrcourse train` process once its first epoch is saved, resume from `latest`:
-    same final weights as an uninterrupted run (the kill never leaves a torn checkpoint)."""
+    same final weights as an uninterrupted run (the kill never leaves a torn checkpoint).
+
+    All three runs are separate `ocrcourse train` processes, as a learner runs them: after the
+    whole test suite, training inside the pytest process was seen to differ in the last digits
+    from a fresh process (global state left by earlier tests, not yet pinned down)."""
     import pickle
     import subprocess
     import sys
     import time
 
-    from ocrcourse.train import Trainer
-
-    def overrides(out, *extra):
-        return [*_student_overrides(data, out), "Train.dataset.transforms.3.EastRandomCropData.size=[64,64]",
+    def command(out, *extra):
+        return [sys.executable, "-m", "ocrcourse.cli", "train", "-c", str(REPO / STUDENT), "-o",
+                *_student_overrides(data, out), "Train.dataset.transforms.3.EastRandomCropData.size=[64,64]",
                 "Global.epoch_num=3", "Global.eval_batch_step=[0,1000]", "Global.save_epoch_step=0", *extra]
 
-    proc = subprocess.Popen([sys.executable, "-m", "ocrcourse.cli", "train", "-c", str(REPO / STUDENT), "-o",
-                             *overrides(tmp_path / "killed")], cwd=REPO, stdout=subprocess.DEVNULL,
+    def run(out, *extra):
+        subprocess.run(command(out, *extra), cwd=REPO, check=True, capture_output=True, timeout=600)
+
+    proc = subprocess.Popen(command(tmp_path / "killed"), cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     states = tmp_path / "killed" / "latest.states"
     deadline = time.time() + 240
@@ -168,11 +173,10 @@ def test_killed_run_resumes_to_the_same_weights(data, tmp_path):
     with open(states, "rb") as f:
         done = pickle.load(f)["epoch"]
     assert done >= 1 and proc.returncode != 0     # killed, not finished
-    resumed = Trainer.from_config(config(STUDENT, *overrides(tmp_path / "killed",
-                                                             f"Global.checkpoints={tmp_path / 'killed' / 'latest'}")))
-    resumed.fit(progress=False)
-    full = Trainer.from_config(config(STUDENT, *overrides(tmp_path / "full")))
-    full.fit(progress=False)
-    expected = full.model.state_dict()
-    for k, v in resumed.model.state_dict().items():
+    run(tmp_path / "killed", f"Global.checkpoints={tmp_path / 'killed' / 'latest'}")
+    run(tmp_path / "full")
+    resumed = paddle.load(str(tmp_path / "killed" / "latest.pdparams"))
+    expected = paddle.load(str(tmp_path / "full" / "latest.pdparams"))
+    assert set(resumed) == set(expected)
+    for k, v in resumed.items():
         np.testing.assert_allclose(v.numpy(), expected[k].numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
