@@ -92,13 +92,16 @@ class InferenceModel:
     Args:
         model_dir: directory with `inference.pdiparams` and `inference.json` / `inference.pdmodel`.
         num_threads: CPU math threads.
+        use_onednn: run with oneDNN kernels (several times faster on CPU). A graph with an op
+            oneDNN cannot run (PaddleOCR's own det exports use nearest_interp, which Paddle 3.3's
+            oneDNN rejects) falls back to plain CPU kernels on the first call, with a warning.
 
     Call with a float32 array (N, 3, H, W); returns the first output as a NumPy array
     (det: (N, 1, H, W) probabilities; rec: (N, T, C) probabilities; cls: (N, 2)), or all outputs
     as a list with `all_outputs=True`.
     """
 
-    def __init__(self, model_dir: str | os.PathLike, num_threads: int = 2):
+    def __init__(self, model_dir: str | os.PathLike, num_threads: int = 2, use_onednn: bool = True):
         self.model_dir = Path(model_dir)
         program = next((self.model_dir / f for f in MODEL_FILES if (self.model_dir / f).is_file()), None)
         params = self.model_dir / "inference.pdiparams"
@@ -107,24 +110,45 @@ class InferenceModel:
                                f"inference.pdiparams and one of {list(MODEL_FILES)}); create one with "
                                f"`ocrcourse export -c CONFIG -o Global.pretrained_model=... "
                                f"Global.save_inference_dir={self.model_dir}`")
-        config = paddle.inference.Config(str(program), str(params))
-        config.disable_gpu()
-        config.disable_mkldnn()         # oneDNN kernels reject some PIR attributes (e.g. upsample scales)
-        config.set_cpu_math_library_num_threads(num_threads)
-        config.disable_glog_info()
-        self.predictor = paddle.inference.create_predictor(config)
+        self._files, self.num_threads, self.use_onednn = (program, params), num_threads, use_onednn
+        self.predictor = self._create()
         self.input_names = self.predictor.get_input_names()
         self.output_names = self.predictor.get_output_names()
 
-    def __call__(self, images: np.ndarray, all_outputs: bool = False):
+    def _create(self):
+        config = paddle.inference.Config(*map(str, self._files))
+        config.disable_gpu()
+        if self.use_onednn:
+            config.enable_mkldnn()
+        else:
+            config.disable_mkldnn()
+        config.set_cpu_math_library_num_threads(self.num_threads)
+        config.disable_glog_info()
+        return paddle.inference.create_predictor(config)
+
+    def _run(self, images: np.ndarray) -> list:
         handle = self.predictor.get_input_handle(self.input_names[0])
         handle.reshape(list(images.shape))
         handle.copy_from_cpu(np.ascontiguousarray(images, dtype=np.float32))
         self.predictor.run()
-        outs = [self.predictor.get_output_handle(n).copy_to_cpu() for n in self.output_names]
+        return [self.predictor.get_output_handle(n).copy_to_cpu() for n in self.output_names]
+
+    def __call__(self, images: np.ndarray, all_outputs: bool = False):
+        try:
+            outs = self._run(images)
+        except Exception as e:  # noqa: BLE001 - e.g. PaddleOCR's own det exports: nearest_interp
+            if not self.use_onednn:  # has no oneDNN kernel in Paddle 3.3; retry on plain CPU kernels
+                raise
+            logger.warning("oneDNN cannot run %s (%s: %s); using plain CPU kernels", self.model_dir,
+                           type(e).__name__, str(e).splitlines()[0][:120] if str(e) else "")
+            self.use_onednn = False
+            self.predictor = self._create()
+            outs = self._run(images)
         return outs if all_outputs else outs[0]
 
 
-def load_inference_model(model_dir: str | os.PathLike, num_threads: int = 2) -> InferenceModel:
-    """Load an exported model directory (ours or PaddleOCR's) as a callable `InferenceModel`."""
-    return InferenceModel(model_dir, num_threads=num_threads)
+def load_inference_model(model_dir: str | os.PathLike, num_threads: int = 2,
+                         use_onednn: bool = True) -> InferenceModel:
+    """Load an exported model directory (ours or PaddleOCR's) as a callable `InferenceModel`
+    (oneDNN on CPU by default, falling back to plain kernels if the graph has an op it can't run)."""
+    return InferenceModel(model_dir, num_threads=num_threads, use_onednn=use_onednn)

@@ -28,3 +28,32 @@ def test_unknown_model_type_and_missing_directory(tmp_path):
         input_spec_for({"Architecture": {"model_type": "kie"}})
     with pytest.raises(WeightsError, match="ocrcourse export"):
         load_inference_model(tmp_path)
+
+
+def test_inference_model_runs_graphs_onednn_rejects(tmp_path):
+    """PaddleOCR's own det exports upsample with nearest_interp, which Paddle 3.3's oneDNN rejects:
+    the loader must still give the dynamic model's output (falling back to plain kernels)."""
+    import numpy as np
+    import paddle
+    import paddle.nn.functional as F
+
+    from ocrcourse.pipeline.export import load_inference_model
+
+    class Upsampler(paddle.nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.conv = paddle.nn.Conv2D(3, 2, 3, padding=1)
+
+        def forward(self, x):
+            return F.upsample(self.conv(x), scale_factor=2, mode="nearest", align_mode=1)
+
+    paddle.seed(0)
+    net = Upsampler()
+    net.eval()
+    x = np.random.RandomState(0).rand(1, 3, 8, 8).astype("float32")
+    expected = net(paddle.to_tensor(x)).numpy()
+    paddle.jit.save(net, str(tmp_path / "inference"),
+                    input_spec=[paddle.static.InputSpec([None, 3, None, None], "float32", name="x")])
+    for use_onednn in (True, False):
+        got = load_inference_model(tmp_path, use_onednn=use_onednn)(x)
+        np.testing.assert_allclose(got, expected, atol=1e-5)
