@@ -233,6 +233,25 @@ class DistillationDBLoss(DBLoss):
         return _sum_loss(loss_dict)
 
 
+def _ground_truth_per_model(loss, base_forward, predicts: dict, batch: list, branch: str, skip: int) -> dict:
+    """Run a ground-truth loss (`base_forward`: CTCLoss.forward / SARLoss.forward) on each listed
+    model's output.
+
+    With `multi_head` the model output is a dict of branches: take `branch` ("ctc" / "sar") and
+    drop batch entry `skip`, the other branch's labels ([image, label_ctc, label_sar, ...])."""
+    loss_dict = {}
+    for idx, model_name in enumerate(loss.model_name_list):
+        out = predicts[model_name]
+        if loss.key is not None:
+            out = out[loss.key]
+        if loss.multi_head:
+            out, batch_used = out[branch], list(batch[:skip]) + list(batch[skip + 1:])
+        else:
+            batch_used = batch
+        loss_dict[f"{loss.name}_{model_name}_{idx}"] = base_forward(loss, out, batch_used)["loss"]
+    return loss_dict
+
+
 class DistillationCTCLoss(CTCLoss):
     """The ground-truth `CTCLoss` for each listed model.
 
@@ -250,17 +269,7 @@ class DistillationCTCLoss(CTCLoss):
         self.name = name
 
     def forward(self, predicts: dict, batch: list) -> dict:
-        loss_dict = {}
-        for idx, model_name in enumerate(self.model_name_list):
-            out = predicts[model_name]
-            if self.key is not None:
-                out = out[self.key]
-            if self.multi_head:
-                loss = super().forward(out["ctc"], list(batch[:2]) + list(batch[3:]))
-            else:
-                loss = super().forward(out, batch)
-            loss_dict[f"{self.name}_{model_name}_{idx}"] = loss["loss"]
-        return loss_dict
+        return _ground_truth_per_model(self, CTCLoss.forward, predicts, batch, branch="ctc", skip=2)
 
 
 class DistillationSARLoss(SARLoss):
@@ -279,17 +288,7 @@ class DistillationSARLoss(SARLoss):
         self.name = name
 
     def forward(self, predicts: dict, batch: list) -> dict:
-        loss_dict = {}
-        for idx, model_name in enumerate(self.model_name_list):
-            out = predicts[model_name]
-            if self.key is not None:
-                out = out[self.key]
-            if self.multi_head:
-                loss = super().forward(out["sar"], list(batch[:1]) + list(batch[2:]))
-            else:
-                loss = super().forward(out, batch)
-            loss_dict[f"{self.name}_{model_name}_{idx}"] = loss["loss"]
-        return loss_dict
+        return _ground_truth_per_model(self, SARLoss.forward, predicts, batch, branch="sar", skip=1)
 
 
 def dilate_teacher_map(shrink_map: paddle.Tensor, thresh: float = 0.3) -> paddle.Tensor:
