@@ -52,14 +52,9 @@ def main(argv=None) -> int:
     p.add_argument("--n-det", type=int, default=40, help="det eval images to use")
     p.add_argument("--n", type=int, default=150, help="rec and cls eval crops to use")
     a = p.parse_args(argv)
-    from ocrcourse.errors import OCRCourseError
+    from ocrcourse.cli import report_errors
 
-    try:
-        print(check(Path(a.data), a.n_det, a.n))
-    except OCRCourseError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return report_errors(lambda: print(check(Path(a.data), a.n_det, a.n)))
 
 
 if __name__ == "__main__":

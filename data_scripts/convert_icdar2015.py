@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from ocrcourse.data.converters import convert_icdar2015
-from ocrcourse.errors import OCRCourseError
+from ocrcourse.cli import report_errors
 
 
 def main(argv=None) -> int:
@@ -24,12 +24,7 @@ def main(argv=None) -> int:
     p.add_argument("--image-dir", default=None, help="check that every image exists here")
     p.add_argument("--force", action="store_true", help="overwrite --out")
     a = p.parse_args(argv)
-    try:
-        print(convert_icdar2015(a.gt_dir, a.out, a.image_prefix, a.image_dir, a.force))
-    except OCRCourseError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return report_errors(lambda: print(convert_icdar2015(a.gt_dir, a.out, a.image_prefix, a.image_dir, a.force)))
 
 
 if __name__ == "__main__":

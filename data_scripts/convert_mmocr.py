@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from ocrcourse.data.converters import convert_mmocr
-from ocrcourse.errors import OCRCourseError
+from ocrcourse.cli import report_errors
 
 
 def main(argv=None) -> int:
@@ -24,12 +24,7 @@ def main(argv=None) -> int:
     p.add_argument("--image-prefix", default="", help="prepended to every img_path")
     p.add_argument("--force", action="store_true", help="overwrite --out")
     a = p.parse_args(argv)
-    try:
-        print(convert_mmocr(a.json_file, a.out, a.task, a.image_prefix, a.force))
-    except OCRCourseError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return report_errors(lambda: print(convert_mmocr(a.json_file, a.out, a.task, a.image_prefix, a.force)))
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 
 from ocrcourse.data.converters import convert_icdar2015
-from ocrcourse.errors import OCRCourseError
+from ocrcourse.cli import report_errors
 
 SITE = ("rrc.cvc.uab.es", 443)
 ZIPS = {  # zip -> folder its images are unpacked to (None: labels, converted instead)
@@ -75,12 +75,7 @@ def main(argv=None) -> int:
     p.add_argument("--force", action="store_true", help="overwrite existing label files")
     a = p.parse_args(argv)
     if a.zips:
-        try:
-            _install(Path(a.zips).expanduser(), Path(a.out), a.force)
-        except OCRCourseError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        return 0
+        return report_errors(lambda: _install(Path(a.zips).expanduser(), Path(a.out), a.force))
     online = _reachable(SITE)
     print(("The ICDAR2015 site is reachable. " if online else
            f"Offline: {SITE[0]} cannot be reached (3 s timeout). ")

@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     p.add_argument("--wheel", default=None, help="a rapidocr_onnxruntime wheel downloaded elsewhere")
     a = p.parse_args(argv)
     from ocrcourse import weights
-    from ocrcourse.errors import OCRCourseError
+    from ocrcourse.cli import report_errors
     from ocrcourse.weights import cache
 
     wheel_dir = cache.cache_dir() / "wheels"
@@ -63,14 +63,12 @@ def main(argv=None) -> int:
               f"then here: python data_scripts/download_official_weights.py --wheel {cache.WHEEL_FILE}",
               file=sys.stderr)
         return 1
-    try:
+    def prepare() -> None:
         for name, entry in weights.prepare_all().items():
             print(f"{name}: {sorted(entry)}")
         print(f"dictionary: {weights.official_dict_path()}")
-    except OCRCourseError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+
+    return report_errors(prepare)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from ocrcourse.data.converters import split_ppocrlabel
-from ocrcourse.errors import OCRCourseError
+from ocrcourse.cli import report_errors
 
 
 def main(argv=None) -> int:
@@ -33,13 +33,8 @@ def main(argv=None) -> int:
     except ValueError:
         print(f"error: --ratio must look like 6:2:2, got {a.ratio!r}", file=sys.stderr)
         return 2
-    try:
-        print(split_ppocrlabel(a.dataset_dirs, a.out, ratio, a.seed, a.det_label, a.rec_label,
-                               a.crop_dir, a.force))
-    except OCRCourseError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return report_errors(lambda: print(split_ppocrlabel(a.dataset_dirs, a.out, ratio, a.seed, a.det_label,
+                                                        a.rec_label, a.crop_dir, a.force)))
 
 
 if __name__ == "__main__":

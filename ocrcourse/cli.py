@@ -12,7 +12,7 @@ import sys
 
 from .errors import OCRCourseError
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "main", "report_errors"]
 
 # sub-command -> module in ocrcourse/commands/
 COMMANDS = {
@@ -28,6 +28,16 @@ COMMANDS = {
     "export-center": "export_center",
     "grade": "grade",
 }
+
+
+def report_errors(call, prefix: str = "error") -> int:
+    """Run `call()`; a deliberate `OCRCourseError` becomes one line on stderr and exit code 1
+    (no traceback: the message already says what to fix). Used by `main` and data_scripts/."""
+    try:
+        return int(call() or 0)
+    except OCRCourseError as e:
+        print(f"{prefix}: {e}", file=sys.stderr)
+        return 1
 
 
 def _load(module: str):
@@ -58,11 +68,7 @@ def main(argv=None) -> int:
     if not hasattr(args, "_run"):
         print(f"ocrcourse {args.command}: not available in this version of the course yet", file=sys.stderr)
         return 2
-    try:
-        return int(args._run(args) or 0)
-    except OCRCourseError as e:
-        print(f"ocrcourse {args.command}: error: {e}", file=sys.stderr)
-        return 1
+    return report_errors(lambda: args._run(args), prefix=f"ocrcourse {args.command}: error")
 
 
 if __name__ == "__main__":
