@@ -25,6 +25,7 @@ from ocrcourse.errors import ConfigError
 from .checks import as_tensor, check_finite
 from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
+from .multi_loss import branch_inputs
 from .sar_loss import SARLoss
 
 __all__ = ["DMLLoss", "DistanceLoss", "DistillationDMLLoss", "DistillationDistanceLoss",
@@ -233,19 +234,16 @@ class DistillationDBLoss(DBLoss):
         return _sum_loss(loss_dict)
 
 
-def _ground_truth_per_model(loss, base_forward, predicts: dict, batch: list, branch: str, skip: int) -> dict:
+def _ground_truth_per_model(loss, base_forward, predicts: dict, batch: list, branch: str) -> dict:
     """Run a ground-truth loss (`base_forward`: CTCLoss.forward / SARLoss.forward) on each listed
-    model's output.
-
-    With `multi_head` the model output is a dict of branches: take `branch` ("ctc" / "sar") and
-    drop batch entry `skip`, the other branch's labels ([image, label_ctc, label_sar, ...])."""
+    model's output; with `multi_head`, on its `branch` ("ctc" / "sar") as MultiLoss does."""
     loss_dict = {}
     for idx, model_name in enumerate(loss.model_name_list):
         out = predicts[model_name]
         if loss.key is not None:
             out = out[loss.key]
         if loss.multi_head:
-            out, batch_used = out[branch], list(batch[:skip]) + list(batch[skip + 1:])
+            out, batch_used = branch_inputs(out, batch, branch)
         else:
             batch_used = batch
         loss_dict[f"{loss.name}_{model_name}_{idx}"] = base_forward(loss, out, batch_used)["loss"]
@@ -269,7 +267,7 @@ class DistillationCTCLoss(CTCLoss):
         self.name = name
 
     def forward(self, predicts: dict, batch: list) -> dict:
-        return _ground_truth_per_model(self, CTCLoss.forward, predicts, batch, branch="ctc", skip=2)
+        return _ground_truth_per_model(self, CTCLoss.forward, predicts, batch, branch="ctc")
 
 
 class DistillationSARLoss(SARLoss):
@@ -288,7 +286,7 @@ class DistillationSARLoss(SARLoss):
         self.name = name
 
     def forward(self, predicts: dict, batch: list) -> dict:
-        return _ground_truth_per_model(self, SARLoss.forward, predicts, batch, branch="sar", skip=1)
+        return _ground_truth_per_model(self, SARLoss.forward, predicts, batch, branch="sar")
 
 
 def dilate_teacher_map(shrink_map: paddle.Tensor, thresh: float = 0.3) -> paddle.Tensor:

@@ -11,14 +11,17 @@ from paddle import nn
 from ocrcourse.errors import ConfigError
 from ocrcourse.registry import build
 
-__all__ = ["MultiLoss"]
+__all__ = ["MultiLoss", "branch_inputs"]
 
-# which prediction and which batch entries each branch reads; batch = [image, label_ctc,
-# label_sar, length, valid_ratio] as MultiLabelEncode + KeepKeys produce it
-_BRANCHES = {
-    "CTCLoss": ("ctc", lambda batch: batch[:2] + batch[3:]),     # skip label_sar
-    "SARLoss": ("sar", lambda batch: batch[:1] + batch[2:]),     # skip label_ctc
-}
+_OTHER_LABELS = {"ctc": 2, "sar": 1}     # batch index of the labels the branch must not see
+_BRANCHES = {"CTCLoss": "ctc", "SARLoss": "sar"}
+
+
+def branch_inputs(predicts: dict, batch: list, branch: str) -> tuple:
+    """A MultiHead branch's output and its batch, for batch = [image, label_ctc, label_sar, length,
+    valid_ratio] (MultiLabelEncode + KeepKeys): CTC skips label_sar, SAR skips label_ctc."""
+    skip = _OTHER_LABELS[branch]
+    return predicts[branch], list(batch[:skip]) + list(batch[skip + 1:])
 
 
 class MultiLoss(nn.Layer):
@@ -51,8 +54,7 @@ class MultiLoss(nn.Layer):
     def forward(self, predicts: dict, batch: list) -> dict:
         out, total = {}, 0.0
         for name in self.names:
-            key, select = _BRANCHES[name]
-            value = getattr(self, name)(predicts[key], select(list(batch)))["loss"] * self.weights[name]
+            value = getattr(self, name)(*branch_inputs(predicts, batch, _BRANCHES[name]))["loss"] * self.weights[name]
             out[name] = value
             total = total + value
         out["loss"] = total
