@@ -5,6 +5,7 @@ Where is X:
     base_model.py      BaseModel: Backbone -> Neck -> Head
     distillation.py    DistillationModel: Student / Student2 / Teacher sub-models
     pretrained.py      load_pretrained(model, path) for plain and distillation checkpoints
+    weight_origin.py   weight_origin(state, sources, parts): which file each part's weights came from
     backbones/, necks/, heads/: one file per YAML name; registries in each `__init__.py`
 """
 from __future__ import annotations
