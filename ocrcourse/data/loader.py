@@ -5,12 +5,25 @@
 
 Batches are lists of tensors in the order of the pipeline's KeepKeys, as PaddleOCR's loss and
 metric expect. Under `paddle.distributed` (world size > 1) each card reads its own share.
+
+A sample that raises stops the loop with a `DataError` naming it (departure from plain Paddle).
+Paddle 3 reads batches in a background thread even with `num_workers: 0`, and an exception in
+that thread ends the thread without telling the reader: training would wait forever for the
+next batch. So the dataset is wrapped in a guard that catches the exception, the batch holding
+the sample becomes None (which makes Paddle's thread end the epoch), and the loader's iterator
+raises the recorded error where that batch would have come out. With `num_workers > 0` the
+worker's exception reaches the iterator as Paddle's "Blocking queue is killed"; the guard's
+shared message turns it into the same `DataError`. `loader.dataset.dataset` is the dataset itself.
 """
 from __future__ import annotations
 
-import paddle
+import multiprocessing
+import traceback
 
-from ocrcourse.errors import ConfigError
+import paddle
+from paddle.io.dataloader.collate import default_collate_fn
+
+from ocrcourse.errors import ConfigError, DataError
 from ocrcourse.registry import build
 from .dataset import SimpleDataSet
 
@@ -19,6 +32,93 @@ __all__ = ["DATASETS", "build_dataset", "build_dataloader"]
 DATASETS = {"SimpleDataSet": SimpleDataSet}
 
 _LOADER_KEYS = {"batch_size_per_card", "shuffle", "drop_last", "num_workers", "use_shared_memory", "num_sections"}
+
+
+class _FailedSample:
+    """Put in a batch in place of a sample that raised, so the collate step can end the epoch."""
+
+    def __init__(self, report: str):
+        self.report = report          # the one-line message and the sample's traceback
+
+
+class _SampleGuard(paddle.io.Dataset):
+    """`dataset[i]`, or a `_FailedSample` when it raises; the error is kept for the iterator."""
+
+    def __init__(self, dataset, section: str):
+        super().__init__()
+        self.dataset, self.section = dataset, section
+        self.failure: Exception | None = None            # seen by the main process in thread mode
+        self._message = multiprocessing.Array("c", 4096)  # also written by worker processes
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, idx):
+        try:
+            return self.dataset[idx]
+        except Exception as exc:                          # noqa: BLE001 - re-raised by the iterator
+            self.failure = exc
+            text = f"{self.section} data: dataset[{idx}] raised {type(exc).__name__}: {exc}"
+            self._message.value = text.encode("utf-8", "replace")[:4095]
+            return _FailedSample(f"{text}\n{traceback.format_exc()}")
+
+    @property
+    def message(self) -> str:
+        return self._message.value.decode("utf-8", "replace")
+
+    def clear(self) -> None:
+        self.failure, self._message.value = None, b""
+
+
+def _collate(samples: list):
+    """Paddle's default collate, unless a sample failed: then None (loader thread) or raise (worker)."""
+    if not any(isinstance(s, _FailedSample) for s in samples):
+        return default_collate_fn(samples)
+    if paddle.io.get_worker_info() is None:
+        return None                   # Paddle's loader thread stops and closes the batch queue
+    failed = next(s for s in samples if isinstance(s, _FailedSample))
+    raise DataError(failed.report)    # Paddle prints it and kills the queue
+
+
+class _CheckedBatches:
+    """Paddle's batch iterator; raises the guard's error where the failed batch would come out."""
+
+    def __init__(self, batches, guard: _SampleGuard):
+        self._batches, self._guard = batches, guard
+
+    def __iter__(self):
+        return self
+
+    def __len__(self) -> int:
+        return len(self._batches)
+
+    def __next__(self):
+        try:
+            return next(self._batches)
+        except StopIteration:
+            self._raise_failure(None)      # a sample failed: the epoch ended early, not normally
+            raise
+        except SystemError as exc:         # num_workers > 0: "Blocking queue is killed"
+            self._raise_failure(exc)
+            raise
+
+    def _raise_failure(self, cause) -> None:
+        message = self._guard.message
+        if not message:
+            return
+        raise DataError(f"{message}\nThe data loader stopped at this sample; fix the sample or the transform "
+                        "that failed on it") from (self._guard.failure or cause)
+
+
+class _GuardedDataLoader(paddle.io.DataLoader):
+    """A paddle.io.DataLoader whose iterator raises a sample's exception instead of hanging."""
+
+    def __iter__(self):
+        self.dataset.clear()
+        return _CheckedBatches(super().__iter__(), self.dataset)
+
+    def __call__(self):
+        return self.__iter__()
 
 
 def build_dataset(cfg: dict, mode: str, seed: int | None = None):
@@ -39,7 +139,8 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
     Loader keys (PaddleOCR's): batch_size_per_card, shuffle, drop_last, num_workers,
     use_shared_memory; `num_sections` is accepted for PaddleOCR compatibility, unused (official rec
     configs carry it; PaddleOCR's SimpleDataSet loader never reads it). `dataset` lets a caller reuse
-    an already built dataset.
+    an already built dataset. An exception raised by a sample comes out of the loop as a
+    `DataError` naming the sample (see the module docstring), never as a hang.
     """
     dataset = dataset if dataset is not None else build_dataset(cfg, mode, seed)
     loader_cfg = dict(cfg[mode].get("loader", {}))
@@ -55,5 +156,6 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
         sampler = paddle.io.DistributedBatchSampler(**sampler_args)   # each card its own share
     else:
         sampler = paddle.io.BatchSampler(**sampler_args)
-    return paddle.io.DataLoader(dataset, batch_sampler=sampler, num_workers=int(loader_cfg.get("num_workers", 0)),
-                                return_list=True, use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)))
+    return _GuardedDataLoader(_SampleGuard(dataset, mode), batch_sampler=sampler, collate_fn=_collate,
+                              num_workers=int(loader_cfg.get("num_workers", 0)), return_list=True,
+                              use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)))

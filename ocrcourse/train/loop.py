@@ -26,6 +26,9 @@ Departures, on purpose:
   uninterrupted one exactly (see tests/train/test_resume.py).
 - A NaN / Inf loss stops training with `NonFiniteError` naming the step and every loss part,
   before the optimiser step, so the parameters and the last checkpoint stay good.
+- A sample that raises in the data loader (data/loader.py turns it into a `DataError` instead
+  of a hang) stops training with the epoch and step added to the message; nothing is saved
+  for the unfinished epoch, so the last checkpoint stays as it was.
 - `max_steps` (course addition) stops after N optimiser steps and saves `latest` with the
   position inside the epoch, so `Global.checkpoints=.../latest` continues from there.
 """
@@ -41,6 +44,7 @@ from typing import Callable
 import numpy as np
 import paddle
 
+from ..errors import DataError
 from ..losses.checks import NonFiniteError
 from ..settings import seed_everything
 from .checkpoint import save_checkpoint, unwrap
@@ -303,10 +307,16 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         sampler = getattr(train_loader, "batch_sampler", None)
         if hasattr(sampler, "set_epoch"):
             sampler.set_epoch(epoch)           # DistributedBatchSampler: a new shuffle per epoch
-        stopped = train_one_epoch(model, train_loader, loss_fn, optimizer, lr_scheduler, state,
-                                  max_steps=max_steps, skip=skip, post_process=train_pair[0],
-                                  metric=train_pair[1], after_step=after_step, scaler=scaler,
-                                  progress=progress and rank == 0)
+        try:
+            stopped = train_one_epoch(model, train_loader, loss_fn, optimizer, lr_scheduler, state,
+                                      max_steps=max_steps, skip=skip, post_process=train_pair[0],
+                                      metric=train_pair[1], after_step=after_step, scaler=scaler,
+                                      progress=progress and rank == 0)
+        except DataError as err:
+            write_history()
+            raise DataError(f"{err}\nTraining stopped in epoch {epoch} after optimiser step {state.step}; "
+                            "the last saved checkpoint is intact: once the data is fixed, resume with "
+                            "-o Global.checkpoints=<save_model_dir>/latest") from err
         skip = 0
         finished_epoch = not stopped or state.step_in_epoch >= len(train_loader)
         if finished_epoch:

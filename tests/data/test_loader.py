@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -9,6 +12,8 @@ import pytest
 
 from ocrcourse.data import build_dataloader
 from ocrcourse.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _config(tmp_path, batch=2, loader_extra=None):
@@ -55,3 +60,53 @@ def test_loader_config_mistakes(tmp_path):
         build_dataloader(_config(tmp_path, loader_extra={"batchsize": 3}), "Train")
     with pytest.raises(ConfigError, match="Eval"):
         build_dataloader(_config(tmp_path), "Eval")
+
+
+# Run in a child process with a timeout: before the guard, Paddle's loader thread died on the
+# exception and the loop waited forever for the next batch.
+_THIRD_SAMPLE_RAISES = """
+import json, sys
+import numpy as np, paddle
+from ocrcourse.data import build_dataloader
+from ocrcourse.errors import DataError
+
+class ThirdSampleRaises(paddle.io.Dataset):
+    def __len__(self):
+        return 6
+    def __getitem__(self, i):
+        if i == 2:
+            raise ValueError("sample two is broken")
+        return [np.full((2,), i, "float32")]
+
+cfg = {"Train": {"loader": {"batch_size_per_card": 1, "shuffle": False, "num_workers": int(sys.argv[1])}}}
+loader = build_dataloader(cfg, "Train", dataset=ThirdSampleRaises())
+for epoch in range(2):                                  # the loader stays usable after the error
+    seen = []
+    try:
+        for (x,) in loader:
+            seen.append(int(x.numpy()[0, 0]))
+        print(json.dumps({"seen": seen, "error": None}))
+    except DataError as err:
+        print(json.dumps({"seen": seen, "error": str(err), "cause": repr(err.__cause__)}))
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_sample_that_raises_stops_the_loop_with_its_error(workers):
+    run = subprocess.run([sys.executable, "-c", _THIRD_SAMPLE_RAISES, str(workers)], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    epochs = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    assert len(epochs) == 2
+    for epoch in epochs:
+        assert epoch["error"] is not None, "the loop ended normally although sample 2 raised"
+        assert epoch["error"].startswith("Train data: dataset[2] raised ValueError: sample two is broken")
+        assert epoch["seen"] == [0, 1][:len(epoch["seen"])]          # only batches before it, in order
+    if workers == 0:                                                 # same process: the exception itself
+        assert all(e["seen"] == [0, 1] and "sample two is broken" in e["cause"] for e in epochs)
+
+
+def test_guarded_loader_keeps_the_dataset_and_batches(tmp_path):
+    loader = build_dataloader(_config(tmp_path), "Train", seed=0)
+    assert loader.dataset.dataset.__class__.__name__ == "SimpleDataSet"
+    assert len(iter(loader)) == len(loader) == 2

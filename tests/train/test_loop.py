@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import paddle
@@ -146,3 +149,56 @@ def test_resume_inside_an_epoch_repeats_the_uninterrupted_run(tmp_path):
     assert list(history["step"]) == list(range(9, 19))
     for k, v in _params(model).items():
         np.testing.assert_allclose(v, expected[k], rtol=1e-6, atol=1e-7)
+
+
+# In a child process with a timeout: a sample that raised used to hang the loop (Paddle's loader
+# thread died and the loop waited for the next batch forever).
+_FAILS_IN_EPOCH_2 = """
+import sys
+import numpy as np, paddle
+from ocrcourse.data import build_dataloader
+from ocrcourse.train.loop import fit
+
+class FailsInEpoch2(paddle.io.Dataset):     # 4 samples; the 3rd read of epoch 2 raises
+    reads = 0
+    def __len__(self):
+        return 4
+    def __getitem__(self, i):
+        FailsInEpoch2.reads += 1
+        if FailsInEpoch2.reads == 7:
+            raise ValueError("unreadable sample")
+        return [np.full((4,), i, "float32"), np.full((1,), i, "float32")]
+
+def mse(preds, batch):
+    err = ((preds - batch[1]) ** 2).mean()
+    return {"loss": err}
+
+paddle.seed(0)
+model = paddle.nn.Linear(4, 1)
+opt = paddle.optimizer.Adam(learning_rate=0.01, parameters=model.parameters())
+cfg = {"Train": {"loader": {"batch_size_per_card": 2, "shuffle": False, "num_workers": 0}}}
+loader = build_dataloader(cfg, "Train", dataset=FailsInEpoch2())
+
+def keep_epoch_1(state):
+    if state.step == 2:
+        paddle.save(model.state_dict(), sys.argv[1] + "/after_epoch_1.pdparams")
+
+fit(model, loader, mse, opt, epochs=3, save_model_dir=sys.argv[1], on_step=keep_epoch_1, progress=False)
+"""
+
+
+def test_a_sample_that_raises_stops_fit_and_keeps_the_last_checkpoint(tmp_path):
+    run = subprocess.run([sys.executable, "-c", _FAILS_IN_EPOCH_2, str(tmp_path)], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 1, run.stderr[-3000:]
+    last = run.stderr.strip().splitlines()
+    message = "\n".join(last[-4:])
+    assert "DataError: Train data: dataset[" in message and "ValueError: unreadable sample" in message
+    assert "epoch 2 after optimiser step 3" in message and "Global.checkpoints" in message
+    model = paddle.nn.Linear(4, 1)
+    states = load_checkpoint(tmp_path / "latest", model)
+    assert (states["start_epoch"], states["global_step"], states["step_in_epoch"]) == (2, 2, 0)
+    for k, v in paddle.load(str(tmp_path / "after_epoch_1.pdparams")).items():
+        np.testing.assert_array_equal(model.state_dict()[k].numpy(), v.numpy())
+    history = (tmp_path / "history.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in history[1:]] == ["1", "2", "3"]     # up to the step before the error
