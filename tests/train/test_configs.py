@@ -61,3 +61,25 @@ def test_official_hyper_parameters():
     assert list(config("configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_cml.yml")["Architecture"]["Models"]) == \
         ["Teacher", "Student", "Student2"]
     assert cml["Architecture"]["Models"]["Teacher"]["freeze_params"] is True
+
+
+QUICK_DET = [rel for rel in CONFIGS if rel.startswith("configs/det/") and rel.endswith("_quick.yml")]
+SYNTH_DET_TRAIN_IMAGES = 250          # ./train_data/synth/det/train.txt, as `make data` builds it
+
+
+@pytest.mark.parametrize("rel", QUICK_DET)
+def test_quick_det_warmup_is_a_small_part_of_the_run(rel):
+    import math
+
+    from ocrcourse.optim import cosine_warmup_lr
+
+    cfg = config(rel)
+    lr, epochs = cfg["Optimizer"]["lr"], cfg["Global"]["epoch_num"]
+    assert 0 < lr["warmup_epoch"] <= 0.05 * epochs, "warm-up must be a few percent of the quick run"
+    assert f"Warm-up {lr['warmup_epoch']} epoch" in (REPO / rel).read_text()        # the header says so
+    steps_per_epoch = math.ceil(SYNTH_DET_TRAIN_IMAGES / cfg["Train"]["loader"]["batch_size_per_card"])
+    warmup_steps = round(lr["warmup_epoch"] * steps_per_epoch)
+    at_20 = cosine_warmup_lr(20, lr["learning_rate"], epochs * steps_per_epoch, warmup_steps)
+    assert at_20 > 0.5 * lr["learning_rate"]            # `-o Global.max_steps=20` trains at a real LR
+    official = config(rel.replace("_quick.yml", ".yml"))["Optimizer"]["lr"]
+    assert official["warmup_epoch"] == 2                # the official recipes keep theirs
