@@ -6,9 +6,18 @@ The course trains on data it makes itself, seeded, in about a minute on two CPU 
   colours and angles, with mild perspective, over gradients, noise, shapes, paper or photos;
   either scattered (a street scene) or in rows (a document or receipt). Each line's 4-point
   polygon is labelled in PaddleOCR's det format; tiny or nearly invisible lines are labelled
-  `###` (illegible: DB ignores them in its loss and the metric ignores them).
+  `###` (illegible: DB ignores them in its loss and the metric ignores them), and about 1 line in
+  10 is legible but low-contrast. About 3 street scenes in 8 (1 scene in 4 overall; document pages
+  stay straight) also get 1-2 curved lines: glyphs set along an arc (`synth_curve.py`), labelled
+  with a 14-point polygon (7 points along the top edge left -> right, 7 back along the bottom), as
+  Total-Text and CTW1500 label curved text. Because such an image's polygons are padded to 14
+  points, CopyPaste never takes it as its second sample (PaddleOCR's rule, see `dataset.py`).
 - rec: text-line crops with their text. Some are cut out of scenes with the same perspective crop
   the PP-OCR system uses between detection and recognition, the rest are rendered directly.
+  Curved lines are not cut into rec crops: a 4-point perspective crop cannot straighten an arc
+  (PP-OCR's system cuts polygon detections as their min-area rectangle, `det_box_type: poly`, which
+  keeps the curve), and the recognisers of this course read straight lines. Their texts are no
+  loss: every kind of text also comes as directly rendered, straight crops.
 - cls: line crops labelled `0` (upright) or `180` (upside down) for the direction classifier.
 
 Layout on disk (PaddleOCR's, relative paths inside each label file):
@@ -40,16 +49,19 @@ import numpy as np
 
 from ..errors import DataError
 from ..pipeline.crop import get_rotate_crop_image
+from .synth_curve import draw_curved_line, layout_curved_line
 from .synth_render import FontBook, draw_line, make_background, render_line_mask
 from .synth_text import charset, sample_text
 
-__all__ = ["GENERATOR_VERSION", "DEFAULT_SIZES", "TINY_SIZES", "default_data_root", "make_det_scene",
+__all__ = ["GENERATOR_VERSION", "CURVED_SHARE", "CURVE_POINTS", "DEFAULT_SIZES", "TINY_SIZES", "default_data_root", "make_det_scene",
            "make_rec_line", "scene_crops", "make_cls_sample", "build_synthetic_dataset",
            "prepare_course_data"]
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = 3          # bump when the output changes, so stale data is rebuilt
+GENERATOR_VERSION = 4          # bump when the output changes, so stale data is rebuilt (4: curved lines)
+CURVED_SHARE = 3 / 8           # street scenes with 1-2 curved lines (2 in 3 scenes are street scenes)
+CURVE_POINTS = 7               # points per long edge of a curved line's polygon: 14 in all (CTW1500)
 N_CHINESE = 400                # Chinese characters used: the 400 most frequent of synth_text
 DEFAULT_SIZES = {"det": (250, 50), "rec": (2700, 300), "cls": (800, 200)}   # (train, eval)
 TINY_SIZES = {"det": (12, 4), "rec": (48, 16), "cls": (24, 8)}
@@ -88,8 +100,35 @@ def _add_line(scene, rng, font, text, contrast, centre, angle, taken, tries=1):
     return None
 
 
-def _scattered(scene, rng, fonts, n_lines, scale):
-    labels, taken = [], []
+def _curved(scene, rng, fonts, n_lines, scale, taken, tries=20):
+    """Up to `n_lines` curved lines, each bent through 30-110 degrees (less for short texts)."""
+    h, w = scene.shape[:2]
+    labels = []
+    for _ in range(n_lines):
+        text = sample_text(rng, n_chinese=N_CHINESE)[0]
+        while len(text.replace(" ", "")) < 5:               # an arc needs a few characters
+            text += sample_text(rng, "latin" if rng.random() < 0.5 else "chinese", N_CHINESE)[0][:4]
+        text = text[:25]
+        size, contrast, illegible = _line_style(rng, scale)
+        font = fonts.pick(rng, text, size)
+        # radius at least 3 text heights: bend <= length / (3 * size) radians
+        bend = min(rng.uniform(30, 110), np.rad2deg(font.getlength(text) / (3 * size)))
+        line = layout_curved_line(text, font, float(np.clip(rng.normal(0, 8), -25, 25)),
+                                  bend * rng.choice([-1, 1]), k=CURVE_POINTS)
+        x0, y0, x1, y1 = line.extent
+        if x1 - x0 >= w or y1 - y0 >= h:
+            continue
+        for _ in range(tries):
+            centre = (rng.uniform(-x0, w - x1), rng.uniform(-y0, h - y1))
+            poly = draw_curved_line(scene, line, centre, rng, contrast, taken)
+            if poly is not None:
+                labels.append((ILLEGIBLE if illegible else text, poly))
+                break
+    return labels
+
+
+def _scattered(scene, rng, fonts, n_lines, scale, taken):
+    labels = []
     for _ in range(n_lines):
         text, _ = sample_text(rng, n_chinese=N_CHINESE)
         size, contrast, illegible = _line_style(rng, scale)
@@ -139,7 +178,7 @@ def _finish(scene: np.ndarray, rng) -> np.ndarray:
 
 
 def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size=None,
-                   n_lines: int | None = None, layout: str | None = None):
+                   n_lines: int | None = None, layout: str | None = None, curved: float = CURVED_SHARE):
     """One detection sample: a (H, W, 3) uint8 BGR image and its PaddleOCR det label.
 
     Args:
@@ -149,10 +188,14 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
         n_lines: lines to try to place (some may not fit); default 4-14. Above 12 the text gets
             smaller (down to 0.45x) so more fits: n_lines=120 at 640 x 640 places about 50.
         layout: "scattered" or "document"; default random (2 in 3 scattered).
+        curved: chance that a scattered scene gets 1-2 curved lines (placed first, counted in
+            n_lines). They draw from their own stream (`rng.spawn`), so a scene not chosen for
+            them is the very scene generator version 3 made from a fresh `rng` of the same seed.
 
     Returns:
-        (image, labels): labels is a list of {"transcription": str, "points": [[x, y] * 4]},
-        points clockwise from the top-left, `"###"` for illegible lines.
+        (image, labels): labels is a list of {"transcription": str, "points": [[x, y] * P]},
+        points clockwise from the top-left, `"###"` for illegible lines; P = 4 for straight lines
+        and 2 * CURVE_POINTS = 14 for curved ones.
     """
     fonts = fonts or FontBook()
     h, w = size if size is not None else (int(rng.integers(320, 641)), int(rng.integers(320, 641)))
@@ -165,7 +208,12 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
         lines = _document(scene, rng, fonts, n_lines, scale)
     else:
         scene = make_background(rng, h, w)
-        lines = _scattered(scene, rng, fonts, n_lines, scale)
+        taken, lines, own = [], [], rng.spawn(1)[0]
+        if own.random() < curved:
+            n_curved = int(own.integers(1, 3))
+            lines = _curved(scene, own, fonts, n_curved, scale, taken)
+            n_lines = max(n_lines - n_curved, 0)
+        lines += _scattered(scene, rng, fonts, n_lines, scale, taken)
     labels = [{"transcription": t, "points": np.round(p).astype(int).tolist()} for t, p in lines]
     return _finish(scene, rng), labels
 
@@ -173,12 +221,13 @@ def make_det_scene(rng: np.random.Generator, fonts: FontBook | None = None, size
 # --- recognition and classification samples ---------------------------------------------------
 
 def scene_crops(image: np.ndarray, labels: list, min_height: int = 8) -> list:
-    """(crop, text) for every legible line of a scene, cut out exactly as the PP-OCR system cuts
-    detected boxes before recognition (`pipeline.crop.get_rotate_crop_image`)."""
+    """(crop, text) for every legible straight line of a scene, cut out exactly as the PP-OCR system
+    cuts detected boxes before recognition (`pipeline.crop.get_rotate_crop_image`). Curved lines
+    (more than 4 points) are skipped: see the module docstring."""
     out = []
     for lab in labels:
         text = lab["transcription"]
-        if text == ILLEGIBLE or len(text) > 25:
+        if text == ILLEGIBLE or len(text) > 25 or len(lab["points"]) != 4:
             continue
         crop = np.ascontiguousarray(get_rotate_crop_image(image, np.array(lab["points"], np.float32)))
         if crop.shape[0] >= min_height and crop.shape[1] >= min_height:

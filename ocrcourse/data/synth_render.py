@@ -21,7 +21,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .synth_text import cjk_fonts, latin_fonts
 
-__all__ = ["PHOTO_NAMES", "make_background", "FontBook", "render_line_mask", "draw_line", "text_colour"]
+__all__ = ["PHOTO_NAMES", "make_background", "FontBook", "render_line_mask", "draw_line", "claim_space",
+           "blend_text", "text_colour"]
 
 # Photos of skimage.data without visible text (page / text / clock would add unlabelled text).
 PHOTO_NAMES = ("astronaut", "coffee", "chelsea", "camera", "coins", "moon", "immunohistochemistry",
@@ -212,17 +213,30 @@ def draw_line(scene: np.ndarray, mask: np.ndarray, box: np.ndarray, centre, angl
     x1, y1 = np.ceil(outline.max(0)).astype(int)
     if x0 < 0 or y0 < 0 or x1 > W or y1 > H or poly.min() < 0:
         return None
+    if not claim_space(poly, taken, gap):
+        return None
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64)
+    alpha = cv2.warpPerspective(mask, shift @ h_mat, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
+    blend_text(scene[y0:y1, x0:x1], alpha, rng, contrast)
+    return poly
+
+
+def claim_space(poly: np.ndarray, taken: list | None, gap: int = 3) -> bool:
+    """True (and the polygon's bounding box, grown by `gap`, added to `taken`) if that box
+    overlaps none of the boxes (x0, y0, x1, y1) in `taken`; always True when `taken` is None."""
     bx0, by0 = poly.min(0) - gap
     bx1, by1 = poly.max(0) + gap
     if taken is not None:
         for tx0, ty0, tx1, ty1 in taken:
             if bx0 < tx1 and tx0 < bx1 and by0 < ty1 and ty0 < by1:
-                return None
+                return False
         taken.append((bx0, by0, bx1, by1))
-    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64)
-    alpha = cv2.warpPerspective(mask, shift @ h_mat, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR)
+    return True
+
+
+def blend_text(region: np.ndarray, alpha: np.ndarray, rng: np.random.Generator, contrast: float) -> None:
+    """Paint text into `region` (float32 BGR view, in place) through `alpha` (h, w) in [0, 255]:
+    a colour `contrast` grey levels away from the region's mean, opacity 85-100%."""
     alpha = alpha.astype(np.float32)[..., None] / 255 * rng.uniform(0.85, 1.0)
-    region = scene[y0:y1, x0:x1]
     colour = text_colour(rng, float(region.mean()), contrast)
     region[:] = region * (1 - alpha) + colour * alpha
-    return poly

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from ocrcourse.data import synth
-from ocrcourse.data.synth import build_synthetic_dataset, make_det_scene, make_rec_line
+from ocrcourse.data.synth import (CURVE_POINTS, CURVED_SHARE, build_synthetic_dataset, make_det_scene,
+                                  make_rec_line, scene_crops)
 from ocrcourse.data.synth_render import FontBook, draw_line, render_line_mask
 from ocrcourse.pipeline.crop import get_rotate_crop_image
 from reference_imaug import ppocr_imaug
@@ -60,9 +61,74 @@ def test_scene_labels_are_valid_and_inside(fonts):
     assert len(labels) >= 5
     for lab in labels:
         pts = np.array(lab["points"])
-        assert pts.shape == (4, 2)
+        assert pts.shape in ((4, 2), (2 * CURVE_POINTS, 2))
         assert pts[:, 0].min() >= 0 and pts[:, 0].max() <= w and pts[:, 1].min() >= 0 and pts[:, 1].max() <= h
         assert lab["transcription"] and "\t" not in lab["transcription"]
+
+
+def _curved(labels):
+    return [lab for lab in labels if len(lab["points"]) > 4]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_curved_lines_have_valid_14_point_polygons(fonts, seed):
+    from shapely.geometry import Polygon
+
+    from ocrcourse.data.transforms.det_label_encode import DetLabelEncode
+
+    img, labels = make_det_scene(np.random.default_rng(seed), fonts, size=(480, 560), layout="scattered",
+                                 curved=1.0)
+    again = make_det_scene(np.random.default_rng(seed), fonts, size=(480, 560), layout="scattered", curved=1.0)
+    np.testing.assert_array_equal(img, again[0])                 # seeded, curved lines included
+    assert labels == again[1]
+    curved = _curved(labels)
+    assert 1 <= len(curved) <= 2 and len(labels) > len(curved)
+    for lab in curved:
+        pts = np.array(lab["points"], np.float64)
+        assert pts.shape == (14, 2)
+        assert Polygon(pts).is_valid and Polygon(pts).is_simple
+        assert pts.min() >= 0 and pts[:, 0].max() <= 560 and pts[:, 1].max() <= 480
+    # PaddleOCR 2.10's DetLabelEncode reads the mixed 4/14-point label as ours does
+    label = json.dumps(labels, ensure_ascii=False)
+    theirs = ppocr_imaug("label_ops").DetLabelEncode()({"label": label})
+    ours = DetLabelEncode()({"label": label})
+    assert ours["polys"].shape == (len(labels), 14, 2)
+    np.testing.assert_array_equal(ours["polys"], theirs["polys"])
+
+
+def test_curved_lines_draw_from_their_own_stream(fonts):
+    """A scene not chosen for curved lines is the scene of a generator without them (version 3)."""
+    chosen, unchanged = 0, 0
+    for seed in range(24):
+        if np.random.default_rng(seed).spawn(1)[0].random() < CURVED_SHARE:
+            chosen += 1
+            continue
+        a_img, a_lab = make_det_scene(np.random.default_rng(seed), fonts, size=(320, 320), layout="scattered")
+        b_img, b_lab = make_det_scene(np.random.default_rng(seed), fonts, size=(320, 320), layout="scattered",
+                                      curved=0.0)
+        np.testing.assert_array_equal(a_img, b_img)
+        assert a_lab == b_lab and not _curved(a_lab)
+        unchanged += 1
+    assert chosen and unchanged
+
+
+def test_a_share_of_scenes_has_curved_lines_documents_none(fonts):
+    rng = np.random.default_rng(0)
+    scenes = [make_det_scene(rng, fonts, size=(320, 320)) for _ in range(40)]
+    share = np.mean([bool(_curved(labels)) for _, labels in scenes])
+    assert 0.1 <= share <= 0.45                        # about 1 in 4, never all
+    for seed in range(8):
+        _, labels = make_det_scene(np.random.default_rng(seed), fonts, size=(320, 320), layout="document",
+                                   curved=1.0)
+        assert not _curved(labels)
+
+
+def test_scene_crops_skip_curved_lines(fonts):
+    img, labels = make_det_scene(np.random.default_rng(2), fonts, size=(480, 560), layout="scattered", curved=1.0)
+    crops = scene_crops(img, labels)
+    assert _curved(labels) and crops
+    straight = [lab["transcription"] for lab in labels if len(lab["points"]) == 4 and lab["transcription"] != "###"]
+    assert [text for _, text in crops] == [t for t in straight if len(t) <= 25]
 
 
 def test_rec_line_is_seeded(fonts):
@@ -84,7 +150,7 @@ def test_dataset_layout_and_paddleocr_parses_it(dataset):
             path, label = line.split("\t")
             assert (out / "det" / path).is_file()
             data = det_encode({"label": label})
-            assert data is not None and data["polys"].shape[1:] == (4, 2)
+            assert data is not None and data["polys"].shape[1:] in ((4, 2), (2 * CURVE_POINTS, 2))
     ctc = labels.CTCLabelEncode(max_text_length=25, character_dict_path=str(out / "dict.txt"),
                                 use_space_char=True)
     for split in ("train", "eval"):
