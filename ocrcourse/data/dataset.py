@@ -12,6 +12,7 @@ skipped (another sample is used), logged, and counted in `skipped` (see `report(
 """
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import multiprocessing
@@ -30,6 +31,7 @@ __all__ = ["SimpleDataSet"]
 
 log = logging.getLogger(__name__)
 _COUNTS = ("missing", "corrupt", "dropped")     # what `skipped` counts
+EXT_TRIES = 100                                 # random samples tried per extra sample, then DataError
 
 
 class SimpleDataSet(paddle.io.Dataset):
@@ -68,6 +70,7 @@ class SimpleDataSet(paddle.io.Dataset):
                               "give one ratio per label file (or a single number)")
         self.ops = create_operators(transforms or [], global_config)
         checks = [op.check_label for op in self.ops if hasattr(op, "check_label")]
+        self.label_files = files
         self.samples = self._read_label_files(files, ratios, seed, checks)   # [(path, label, where)]
         if self.mode == "train" and shuffle:
             random.Random(seed).shuffle(self.samples)
@@ -141,16 +144,33 @@ class SimpleDataSet(paddle.io.Dataset):
         return apply_pending_warp(data), None
 
     def _ext_data(self) -> list:
-        """The extra samples (decoded + label-encoded) that CopyPaste / RecConAug mix in."""
-        ext, load_ops = [], self.ops[:self.ext_op_transform_idx]
-        for _ in range(100 * max(1, self.ext_data_num)):
-            if len(ext) == self.ext_data_num:
-                return ext
-            data, _ = self._run(np.random.randint(len(self.samples)), load_ops)
-            if data is not None and ("polys" not in data or np.asarray(data["polys"]).shape[1] == 4):
+        """The extra samples (decoded + label-encoded) that CopyPaste / RecConAug mix in.
+
+        As in PaddleOCR, a det sample whose polygons do not have 4 points is never an extra sample:
+        CopyPaste cuts the pasted text out with a 4-point perspective crop, and one curved
+        (e.g. 14-point) line pads every polygon of its image to that count. PaddleOCR draws random
+        samples until one fits, forever if none does; here, after EXT_TRIES draws per extra sample,
+        a DataError names the label files and what was wrong with the samples drawn.
+        """
+        ext, load_ops, why = [], self.ops[:self.ext_op_transform_idx], collections.Counter()
+        for _ in range(EXT_TRIES * self.ext_data_num):
+            data, problem = self._run(np.random.randint(len(self.samples)), load_ops)
+            points = np.asarray(data["polys"]).shape[1] if data is not None and "polys" in data else 4
+            if data is None:
+                why["dropped by an op" if problem[0] == "dropped" else f"with a {problem[0]} image"] += 1
+            elif points != 4:
+                why[f"with {points}-point polygons"] += 1
+            else:
                 ext.append(data)
-        raise DataError("could not find extra samples for CopyPaste/RecConAug: they need readable images "
-                        "(and 4-point polygons for CopyPaste) in the label files")
+                if len(ext) == self.ext_data_num:
+                    return ext
+        op = next(type(op).__name__ for op in self.ops if hasattr(op, "ext_data_num"))
+        raise DataError(f"{op} needs {self.ext_data_num} extra sample(s) but found {len(ext)} in "
+                        f"{EXT_TRIES * self.ext_data_num} random samples of {', '.join(self.label_files)} "
+                        f"({', '.join(f'{n} {reason}' for reason, n in why.most_common())}). A det extra "
+                        "sample must have only 4-point polygons (CopyPaste cuts text out with a 4-point crop; "
+                        "one curved line pads every polygon of its image): add images labelled with 4-point "
+                        f"boxes, or remove {op} from the config")
 
     def __getitem__(self, idx: int):
         for _ in range(min(len(self.samples), 1000)):

@@ -88,3 +88,49 @@ def test_global_values_reach_only_ops_that_name_them(det_dir, tmp_path):
     ds = SimpleDataSet(data_dir=str(det_dir), label_file_list=[str(det_dir / "train.txt")], transforms=DET_OPS,
                        global_config={"max_text_length": 25, "use_space_char": True})
     assert len(ds.ops) == 3
+
+
+def _curved_line(name, n_points=14):
+    """A det label line with one curved (n_points) polygon and one 4-point box."""
+    t = np.linspace(5, 50, n_points // 2)
+    top = [[float(x), 8 + 0.01 * (x - 27) ** 2] for x in t]
+    bottom = [[float(x), 20 + 0.01 * (x - 27) ** 2] for x in t[::-1]]
+    label = [{"transcription": "arc", "points": top + bottom},
+             {"transcription": "box", "points": [[5, 28], [30, 28], [30, 36], [5, 36]]}]
+    return f"{name}\t{json.dumps(label)}\n"
+
+
+COPY_PASTE_OPS = DET_OPS[:2] + [{"CopyPaste": {"objects_paste_ratio": 0.5, "limit_paste": False}},
+                                {"KeepKeys": {"keep_keys": ["image", "polys", "pasted"]}}]
+
+
+def test_copy_paste_extra_sample_is_never_a_curved_one(det_dir):
+    path = det_dir / "mixed_curved.txt"
+    path.write_text(_curved_line("images/0.png") + _curved_line("images/1.png") + _det_line("images/2.png", [("ab", 5, 5)]))
+    ds = SimpleDataSet(data_dir=str(det_dir), label_file_list=[str(path)], transforms=COPY_PASTE_OPS, mode="eval")
+    np.random.seed(0)
+    for _ in range(20):                                   # as PaddleOCR: only the 4-point image qualifies
+        (extra,) = ds._ext_data()
+        assert extra["polys"].shape == (1, 4, 2) and extra["img_path"].endswith("2.png")
+    image, polys, pasted = ds[0]                          # a curved image takes pastes, padded to 14 points
+    assert polys.shape == (3, 14, 2) and pasted.tolist() == [False, False, True]
+    np.testing.assert_array_equal(polys[2, 4:], np.repeat(polys[2, 3:4], 10, axis=0))
+
+
+def test_no_usable_extra_sample_is_a_clear_error_not_an_endless_loop(det_dir, monkeypatch):
+    import ocrcourse.data.dataset as dataset_module
+    from ocrcourse.errors import DataError
+
+    path = det_dir / "all_curved.txt"
+    path.write_text(_curved_line("images/0.png") + _curved_line("images/1.png") + _det_line("images/missing.png", [("a", 1, 1)]))
+    ds = SimpleDataSet(data_dir=str(det_dir), label_file_list=[str(path)], transforms=COPY_PASTE_OPS, mode="eval")
+    draws = []
+    real_run = ds._run
+    monkeypatch.setattr(ds, "_run", lambda k, ops, ext=None: draws.append(k) or real_run(k, ops, ext))
+    np.random.seed(0)
+    with pytest.raises(DataError) as info:
+        ds[0]
+    message = str(info.value)
+    assert "CopyPaste" in message and str(path) in message and "4-point" in message
+    assert "with 14-point polygons" in message and "with a missing image" in message
+    assert len(draws) == dataset_module.EXT_TRIES                  # bounded: then the error
