@@ -19,9 +19,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["max_abs_difference", "part_keys", "relative_distance", "weight_origin"]
+__all__ = ["max_abs_difference", "part_distances", "part_keys", "relative_distance", "weight_origin"]
 
 IDENTICAL, CHANGED, ABSENT, PARTLY = "identical", "changed", "absent", "partly absent"
+BN_STATISTICS = ("._mean", "._variance")      # BatchNorm running statistics (buffers, not trained)
 
 
 def _array(value) -> np.ndarray:
@@ -82,3 +83,15 @@ def weight_origin(state: Mapping, sources: Mapping[str, Mapping], parts: Sequenc
         row["origin"] = next((name for name in sources if row[name] == IDENTICAL), "none: trained")
         rows[part] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def part_distances(state: Mapping, reference: Mapping, parts: Sequence[str],
+                   bn_statistics: bool = False) -> dict[str, float]:
+    """{part: relative_distance} of the learnable tensors (or, with bn_statistics=True, of the BN
+    running `_mean` / `_variance` alone): training moves BN statistics far more than weights, so
+    mixing them hides how far the weights went."""
+    out = {}
+    for part in parts:
+        keys = [k for k in part_keys(state, part) if k.endswith(BN_STATISTICS) == bn_statistics]
+        out[part] = relative_distance(state, reference, keys)
+    return out

@@ -2,8 +2,8 @@ import numpy as np
 import paddle
 import pytest
 
-from ocrcourse.models.weight_origin import (max_abs_difference, part_keys, relative_distance,
-                                            weight_origin)
+from ocrcourse.models.weight_origin import (max_abs_difference, part_distances, part_keys,
+                                            relative_distance, weight_origin)
 
 
 def _state(seed: int) -> dict:
@@ -61,3 +61,15 @@ def test_weight_origin_names_the_first_identical_source():
 def test_weight_origin_rejects_an_unknown_part():
     with pytest.raises(KeyError, match="transform"):
         weight_origin(_state(0), {"x": _state(0)}, ["transform"])
+
+
+def test_part_distances_separates_bn_statistics_from_weights():
+    ref = {"neck.conv.weight": np.ones(4, "float32"), "neck.bn._mean": np.ones(2, "float32"),
+           "neck.bn._variance": np.ones(2, "float32"), "head.fc.weight": np.ones(2, "float32")}
+    moved = {**ref, "neck.bn._variance": np.full(2, 5.0, "float32"),
+             "head.fc.weight": np.array([1.0, 2.0], "float32")}
+    weights = part_distances(moved, ref, ["neck", "head"])
+    stats = part_distances(moved, ref, ["neck", "head"], bn_statistics=True)
+    assert weights["neck"] == 0.0 and weights["head"] == pytest.approx(np.sqrt(1 / 2))
+    assert stats["neck"] == pytest.approx(np.sqrt(32 / 4))   # ||(0,0,4,4)|| / ||(1,1,1,1)||
+    assert stats["head"] == 0.0                              # no BN statistics: nothing moved
