@@ -26,6 +26,7 @@ COMMANDS = {
     "export": "export",
     "extract": "extract",
     "export-center": "export_center",
+    "adapt-rec": "adapt_rec",
     "grade": "grade",
 }
 
