@@ -2,7 +2,9 @@
 
 `evaluate_image` compares one image's detections with its ground truth (ICDAR 2015
 protocol, as PaddleOCR's DetectionIoUEvaluator); `combine_results` totals the counts over
-the dataset; `DetMetric` wraps both with the evaluation-loop interface.
+the dataset; `DetMetric` wraps both with the evaluation-loop interface: `metric(preds, batch)`
+for a loader batch, `metric.update(preds, polys, ignore_tags)` for your own arrays (a lesson
+scoring one image without a DataLoader).
 """
 from __future__ import annotations
 
@@ -99,18 +101,30 @@ class DetMetric:
 
     Call: `metric(preds, batch)` with preds = [{"points": (K, 4, 2)}] per image (DBPostProcess)
     and batch = [image, shape, polys (N, K, 4, 2), ignore_tags (N, K)] as the eval loader
-    gives it. `get_metric()` returns {"precision", "recall", "hmean"} and resets.
+    gives it; `metric.update(preds, polys, ignore_tags)` is the same without the loader batch.
+    `get_metric()` returns {"precision", "recall", "hmean"} and resets.
     """
 
     def __init__(self, main_indicator: str = "hmean"):
         self.main_indicator = main_indicator
         self.results: list[dict] = []
 
-    def __call__(self, preds: list[dict], batch: list) -> None:
-        for pred, polys, ignore_tags in zip(preds, batch[2], batch[3]):
-            gt = [{"points": p, "ignore": bool(t)} for p, t in zip(polys, ignore_tags)]
+    def update(self, preds: list[dict], polys, ignore_tags) -> None:
+        """Add images: preds[i]["points"] (K, 4, 2) against polys[i] (G, P, 2), ignore_tags[i] (G,).
+
+        One entry per image in each argument; ignore_tags[i][g] True marks a "###" region.
+        """
+        if not len(preds) == len(polys) == len(ignore_tags):
+            raise ValueError(f"one entry per image expected: {len(preds)} predictions, {len(polys)} polygon "
+                             f"sets, {len(ignore_tags)} ignore-tag sets")
+        for pred, image_polys, image_tags in zip(preds, polys, ignore_tags):
+            gt = [{"points": p, "ignore": bool(t)} for p, t in zip(image_polys, image_tags)]
             det = [{"points": p} for p in pred["points"]]
             self.results.append(evaluate_image(gt, det))
+
+    def __call__(self, preds: list[dict], batch: list) -> None:
+        """The evaluation-loop entry point: batch[2] are the polygons, batch[3] the ignore tags."""
+        self.update(preds, batch[2], batch[3])
 
     def get_metric(self) -> dict:
         metrics = combine_results(self.results)
