@@ -39,16 +39,25 @@ OUT = ROOT / "lessons" / "reference_runs"
 
 # name -> {"config": path from the repo root, "overrides": ["Key.path=value", ...], "lesson": stem}
 # In an override, "{official:NAME}" becomes the path of the official weights NAME (ocrcourse.weights).
-# Optional "before": commands run first (`python -m ocrcourse.cli ARGS...`, e.g. export-center).
+# Optional "before": commands run first (`python -m ocrcourse.cli ARGS...`, e.g. export-center, adapt-rec);
+# optional "initial_eval": evaluate the starting weights first and keep them as meta["initial_metrics"].
 _DET_V2 = ["Global.seed=0", "Global.epoch_num=1", "Global.max_steps=40", "Global.eval_batch_step=[0,20]",
            "Optimizer.lr.warmup_epoch=0.1", "Train.loader.batch_size_per_card=4", "Train.loader.num_workers=0",
            "Eval.loader.num_workers=0", "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]",
            "Eval.dataset.transforms.2.DetResizeForTest.limit_side_len=320",
            "Eval.dataset.transforms.2.DetResizeForTest.limit_type=max"]
-_REC_V2 = ["Global.seed=0", "Global.epoch_num=1", "Global.max_steps=120", "Global.eval_batch_step=[0,40]",
-           "Global.max_text_length=5", "Optimizer.lr.warmup_epoch=0.02", "Train.loader.batch_size_per_card=8",
-           "Train.dataset.transforms.3.RecResizeImg.image_shape=[3,32,160]",
-           "Eval.dataset.transforms.2.RecResizeImg.image_shape=[3,32,160]"]
+# rec: the PP-OCRv2 recipes on PP-OCRv3's recogniser (configs/rec/ch_PP-OCRv2/*_v3ctc_quick.yml), started
+# from the official weights re-indexed for the synthetic dictionary (`ocrcourse adapt-rec`), so that the
+# models read from step 0 instead of sitting in CTC's all-blank phase. Lines of at most 10 characters
+# (Global.max_text_length drops longer labels, in Train and Eval), 48x160, batch 16, 120 steps at a
+# constant lr 2e-4 (fine-tuning; no warmup), eval every 40 steps on the eval lines.
+_ADAPTED_REC = "./output/reference_runs/PP-OCRv3_rec_ctc_synth.pdparams"
+_ADAPT_REC = ["adapt-rec", "--dict", "./train_data/synth/dict.txt", "--out", _ADAPTED_REC]
+_REC_V2 = ["Global.seed=0", "Global.epoch_num=20", "Global.max_steps=120", "Global.eval_batch_step=[0,40]",
+           "Global.max_text_length=10", "Optimizer.lr.warmup_epoch=0", "Optimizer.lr.values=[0.0002,0.0002]",
+           "Train.loader.batch_size_per_card=16",
+           "Train.dataset.transforms.3.RecResizeImg.image_shape=[3,48,160]",
+           "Eval.dataset.transforms.2.RecResizeImg.image_shape=[3,48,160]"]
 REFERENCE_RUNS = {
     "07_det_mv3_db": {
         "lesson": "07_train_db",
@@ -99,34 +108,39 @@ REFERENCE_RUNS = {
                       "Architecture.Models.Student.pretrained={official:PP-OCRv3_det}",
                       "Architecture.Models.Student2.pretrained={official:PP-OCRv3_det}"],
     },
-    # rec: lines of at most 5 characters (Global.max_text_length=5 drops longer labels, in Train and
-    # Eval), 32x160, batch 8, 120 steps at lr 1e-3 after a short warmup; the MobileNetV1Enhance backbone
-    # starts from the official PP-OCRv3 recogniser (its neck and head differ and start from scratch).
+    # U-DML: two identical models, both from the same adapted weights (the SVTR neck's dropout makes
+    # them differ from the first step, which DML and the feature loss then pull together).
     "ppocrv2_rec_single": {
         "lesson": "13_udml_recognition",
-        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml",
-        "overrides": [*_REC_V2, "Global.pretrained_model={official:PP-OCRv3_rec}"],
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
+        "before": [_ADAPT_REC],
+        "initial_eval": True,
+        "overrides": [*_REC_V2, f"Global.pretrained_model={_ADAPTED_REC}"],
     },
     "ppocrv2_rec_udml": {
         "lesson": "13_udml_recognition",
-        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation_quick.yml",
-        "overrides": [*_REC_V2, "Architecture.Models.Teacher.pretrained={official:PP-OCRv3_rec}",
-                      "Architecture.Models.Student.pretrained={official:PP-OCRv3_rec}"],
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation_v3ctc_quick.yml",
+        "before": [_ADAPT_REC],
+        "initial_eval": True,
+        "overrides": [*_REC_V2, f"Architecture.Models.Teacher.pretrained={_ADAPTED_REC}",
+                      f"Architecture.Models.Student.pretrained={_ADAPTED_REC}"],
     },
-    # Enhanced CTC as the official guide runs it: centers exported from a trained model, then
-    # training continues with CTC + 0.05 x CenterLoss. The baseline continues the same checkpoint
-    # for the same 120 steps with CTC alone.
+    # Enhanced CTC as the official guide runs it: centers exported from a trained model (the single
+    # model above), then training continues with CTC + 0.05 x CenterLoss. The baseline continues the
+    # same checkpoint for the same 120 steps with CTC alone.
     "ppocrv2_rec_ctc": {
         "lesson": "14_enhanced_ctc",
-        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
+        "initial_eval": True,
         "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy"],
     },
     "ppocrv2_rec_enhanced_ctc": {
         "lesson": "14_enhanced_ctc",
-        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_quick.yml",
-        "before": [["export-center", "-c", "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_quick.yml",
-                    "-o", "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
+        "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_v3ctc_quick.yml",
+        "before": [["export-center", "-c", "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_v3ctc_quick.yml",
+                    "-o", *_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
                     "--out", "./output/reference_runs/ppocrv2_rec_single/train_center.pkl"]],
+        "initial_eval": True,
         "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
                       "Loss.loss_config_list.1.CenterLoss.init_center=true",
                       "Loss.loss_config_list.1.CenterLoss.center_file_path="
@@ -189,6 +203,23 @@ def eval_metrics(history: pd.DataFrame) -> tuple[dict, dict]:
     return pick(rows.iloc[-1]), pick(rows.loc[rows[cols[0]].idxmax()])
 
 
+def initial_metrics(name: str) -> dict:
+    """Evaluate the run's starting weights (`ocrcourse eval` with the run's config and overrides):
+    the step-0 point of its curve. Prints and returns the metrics."""
+    cmd = [sys.executable, "-m", "ocrcourse.cli", "eval", "-c", REFERENCE_RUNS[name]["config"],
+           "-o", *[resolve_override(o) for o in REFERENCE_RUNS[name]["overrides"]]]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    metrics = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    print(f"{name}: initial weights {metrics}", flush=True)
+    return metrics
+
+
+def data_stamp() -> dict:
+    """The stamp `make data` wrote (generator version, seed, sizes) for ./train_data/synth, if any."""
+    path = ROOT / "train_data" / "synth" / ".stamp.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def run(name: str, out_root: Path = OUT) -> dict:
     """Train reference run `name`, time it, write history.csv + meta.json; returns the meta dict."""
     if name not in REFERENCE_RUNS:
@@ -204,6 +235,7 @@ def run(name: str, out_root: Path = OUT) -> dict:
     start = time.perf_counter()
     for c in before:
         subprocess.run(c, cwd=ROOT, check=True)
+    initial = initial_metrics(name) if REFERENCE_RUNS[name].get("initial_eval") else None
     subprocess.run(cmd, cwd=ROOT, check=True)
     wall = time.perf_counter() - start
     history = pd.read_csv(ROOT / save_dir / "history.csv")
@@ -218,6 +250,8 @@ def run(name: str, out_root: Path = OUT) -> dict:
                            for c in REFERENCE_RUNS[name]["before"]]} if "before" in REFERENCE_RUNS[name] else {}),
             "commit": commit, "tree_had_local_changes": dirty, "machine": info,
             "wall_time_s": round(wall, 1), "steps": int(history["step"].iloc[-1]) if len(history) else 0,
+            "data": data_stamp(),
+            **({"initial_metrics": initial} if initial is not None else {}),
             "final_metrics": final, "best_metrics": best}
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{name}: {meta['steps']} steps in {wall:.0f} s; final {final}", flush=True)
