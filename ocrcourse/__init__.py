@@ -6,7 +6,7 @@ registry dict in that folder's `__init__.py`):
 - `config.py`      load_config(path, overrides): PaddleOCR-schema YAML + `-o a.b=c`
 - `registry.py`    build(table, cfg, kind): the one name -> class lookup
 - `settings.py`    quick/full mode, device choice, seed_everything (`utils.py` re-exports them)
-- `models/`        backbones, necks, heads, BaseModel, DistillationModel; build_model
+- `models/`        backbones, necks, heads, BaseModel, DistillationModel; build_model, build_from_config
 - `losses/`        DB, CTC, cls, center and distillation losses; build_loss
 - `data/`          SimpleDataSet, build_dataloader, transforms (TRANSFORMS), synthetic data
 - `optim/`         learning-rate schedules and optimisers; build_lr, build_optimizer

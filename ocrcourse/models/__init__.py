@@ -1,5 +1,9 @@
 """Models: `build_model(cfg["Architecture"])` returns a BaseModel or a DistillationModel.
 
+`build_from_config(cfg)` does the same from a whole YAML dict and, as PaddleOCR's tools/train.py,
+first sets a rec head's class count from the dictionary of the config's PostProcess (blank and
+space included), so `Architecture` need not spell it out.
+
 Where is X:
     layers.py          ConvBNLayer, SEModule, ResidualUnit, make_divisible (MobileNetV3 blocks)
     base_model.py      BaseModel: Backbone -> Neck -> Head
@@ -17,7 +21,7 @@ from ocrcourse.errors import ConfigError
 from .base_model import ARCHITECTURE_KEYS, BaseModel
 from .distillation import DistillationModel
 
-__all__ = ["ARCHITECTURES", "build_model", "BaseModel", "DistillationModel"]
+__all__ = ["ARCHITECTURES", "build_model", "build_from_config", "BaseModel", "DistillationModel"]
 
 # `Architecture.name` -> class; without a name PaddleOCR builds a BaseModel.
 ARCHITECTURES = {"BaseModel": BaseModel, "DistillationModel": DistillationModel}
@@ -38,3 +42,22 @@ def build_model(arch_cfg: Mapping):
     if name not in ARCHITECTURES:
         raise ConfigError(f"Architecture: unknown name {name!r}; available: {sorted(ARCHITECTURES)}")
     return ARCHITECTURES[name](dict(arch_cfg))
+
+
+def build_from_config(cfg: Mapping):
+    """Build the model of a whole config (`load_config`'s dict), head sizes wired (never mutated).
+
+    A rec head gets `out_channels` = the number of classes of `PostProcess` with `Global`'s
+    `character_dict_path` / `use_space_char` (a MultiHead its CTC and SAR sizes), as
+    `train.trainer.wire_dictionary_size` does before training; det and cls heads are left as written.
+    The weights are fresh: load a checkpoint or official weights afterwards.
+    """
+    from ..postprocess import build_postprocess
+    from ..train.trainer import wire_dictionary_size
+
+    if not isinstance(cfg, Mapping) or "Architecture" not in cfg:
+        raise ConfigError("build_from_config takes a whole config (with an Architecture section); "
+                          "for the Architecture section alone use build_model")
+    post_process = build_postprocess(cfg["PostProcess"], cfg.get("Global") or {}) if cfg.get("PostProcess") else None
+    arch, _ = wire_dictionary_size({**cfg, "Loss": cfg.get("Loss") or {}}, post_process)
+    return build_model(arch)

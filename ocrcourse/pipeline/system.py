@@ -8,6 +8,9 @@
 Every step mirrors PaddleOCR's `tools/infer/predict_system.py` (2.x), with the same defaults, so
 official weights give PaddleOCR's results. The models are any `ocrcourse` det / rec / cls models
 (official ones from `PPOCR.from_official()`, or your own trained ones).
+
+The stages' inputs are public for lessons that run one model by hand: `det_input(image)` gives
+the detector's tensor and the `shape_list` DBPostProcess needs, `resize_norm_line` a rec/cls line.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from .crop import filter_det_boxes, get_rotate_crop_image, sort_boxes
 from .image_io import read_image
 from .predictor import DirectoryPredictor, EagerPredictor, InferencePredictor
 
-__all__ = ["PPOCR", "load_trained_model", "normalize_det_image", "resize_norm_line"]
+__all__ = ["PPOCR", "load_trained_model", "normalize_det_image", "det_input", "resize_norm_line"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,21 @@ def normalize_det_image(image: np.ndarray) -> np.ndarray:
     """
     x = (image.astype(np.float32) * np.float32(1.0 / 255.0) - IMAGENET_MEAN) / IMAGENET_STD
     return x.transpose(2, 0, 1)
+
+
+def det_input(image: np.ndarray, limit_side_len: int = 960, limit_type: str = "max"):
+    """BGR uint8 (H, W, 3) -> (tensor (1, 3, H', W') float32, shape_list (1, 4) float64).
+
+    PaddleOCR's detection pre-processing: DetResizeForTest (sides multiples of 32; by default the
+    long side at most 960, as predict_det.py), NormalizeImage (x / 255, ImageNet mean/std),
+    ToCHWImage, and a batch axis. shape_list = [[src_h, src_w, ratio_h, ratio_w]] maps the boxes
+    back:  boxes = DBPostProcess(...)(model(x), shape_list)[0]["points"].
+    """
+    import paddle
+
+    data = DetResizeForTest(limit_side_len=limit_side_len, limit_type=limit_type)({"image": image})
+    x = paddle.to_tensor(normalize_det_image(data["image"])[None])
+    return x, np.expand_dims(data["shape"], 0)
 
 
 def resize_norm_line(crop: np.ndarray, height: int, width: int) -> np.ndarray:

@@ -68,3 +68,17 @@ def test_invalid_polygon_is_skipped():
     bowtie = [[0, 0], [10, 10], [10, 0], [0, 10]]
     gt = [{"points": _box(0, 0, 10, 10), "ignore": False}]
     assert evaluate_image(gt, [{"points": bowtie}])["detCare"] == 0
+
+
+def test_update_takes_polygons_and_ignore_tags_without_a_loader_batch():
+    # image 1: two ground truths, one "###"; a detection on the ### region is neither right nor wrong
+    polys = [[_box(0, 0, 10, 10), _box(20, 0, 30, 8)], [_box(0, 0, 10, 10)]]
+    ignore_tags = [[False, True], [False]]
+    preds = [{"points": [_box(0, 0, 10, 10), _box(20, 0, 30, 8)]}, {"points": [_box(40, 40, 50, 50)]}]
+    metric = DetMetric()
+    metric.update(preds, polys, ignore_tags)
+    assert metric.results == [{"gtCare": 1, "detCare": 1, "detMatched": 1},
+                              {"gtCare": 1, "detCare": 1, "detMatched": 0}]
+    assert metric.get_metric() == {"precision": 0.5, "recall": 0.5, "hmean": 0.5}
+    with pytest.raises(ValueError, match="one entry per image"):
+        metric.update(preds, polys[:1], ignore_tags)
