@@ -3,7 +3,10 @@
 `export_model` writes what PaddleOCR's `tools/export_model.py` writes into `Global.save_inference_dir`:
 `inference.pdiparams` plus the program (`inference.json` with Paddle 3's PIR format, or
 `inference.pdmodel` with older Paddle). A `DistillationModel` is exported once per sub-model, into
-`{save_inference_dir}/{Student|Student2|Teacher}/`, as PaddleOCR does.
+`{save_inference_dir}/{Student|Student2|Teacher}/`, as PaddleOCR does. The export works on a copy
+of the model (departure: PaddleOCR's tool exits after exporting, so it converts the model itself):
+`paddle.jit.to_static` replaces a layer's `forward` in place, and `eval()` / `return_all_feats`
+would change it too, so the caller's model keeps training or predicting eagerly afterwards.
 
 Lesson: lessons/16_export_and_inference.ipynb.
 
@@ -18,6 +21,7 @@ config (32 for v2.0 / v2, 48 for v3) and W free; cls fixed `[N, 3, 48, 192]` fro
 """
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from pathlib import Path
@@ -75,9 +79,11 @@ def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike)
 
     Returns the directories written: `[save_dir]`, or `[save_dir/Student, ...]` for a
     DistillationModel (one per sub-model, each a plain model with `return_all_feats` off).
+    `model` itself is left as it was (a deep copy is converted; see the module docstring).
     """
     save_dir = Path(save_dir)
     spec = input_spec_for(cfg)
+    model = copy.deepcopy(model)                      # to_static / eval() below change the layer
     names = getattr(model, "model_names", None)
     parts = [(getattr(model, n), save_dir / n) for n in names] if names else [(model, save_dir)]
     for layer, _ in parts:

@@ -57,3 +57,40 @@ def test_inference_model_runs_graphs_onednn_rejects(tmp_path):
     for use_onednn in (True, False):
         got = load_inference_model(tmp_path, use_onednn=use_onednn)(x)
         np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_export_leaves_the_callers_model_unchanged(tmp_path):
+    """export_model converts a copy: the caller's DistillationModel keeps its eager forward, its
+    train mode and return_all_feats, and the exported Student gives the eager Student's output."""
+    import copy
+    import types
+
+    import numpy as np
+    import paddle
+
+    from ocrcourse.models import build_model
+    from ocrcourse.pipeline.export import export_model
+
+    cfg = load_config(REPO / "configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_cml_quick.yml",
+                      ["Architecture.Models.Student.Backbone.scale=0.35",
+                       "Architecture.Models.Student.return_all_feats=true"])
+    cfg["Architecture"] = copy.deepcopy(cfg["Architecture"])
+    cfg["Architecture"]["Models"] = {"Student": cfg["Architecture"]["Models"]["Student"]}   # no teacher: fast
+    paddle.seed(0)
+    model = build_model(cfg["Architecture"])
+    model.train()
+    before = {k: v.numpy().copy() for k, v in model.state_dict().items()}
+
+    [folder] = export_model(model, cfg, tmp_path / "det")
+
+    assert folder == tmp_path / "det" / "Student"
+    assert isinstance(model.Student.forward, types.MethodType)          # not a to_static function
+    assert model.training and all(layer.training for layer in model.sublayers())
+    assert model.Student.return_all_feats is True
+    for k, v in model.state_dict().items():
+        np.testing.assert_array_equal(v.numpy(), before[k])
+    x = np.random.RandomState(0).rand(1, 3, 64, 96).astype("float32")
+    model.eval()
+    eager = model(paddle.to_tensor(x))["Student"]["maps"].numpy()
+    exported = load_inference_model(folder, use_onednn=False)(x)
+    np.testing.assert_allclose(exported, eager, atol=1e-5)
