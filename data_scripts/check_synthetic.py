@@ -26,6 +26,7 @@ def _lines(folder: Path, n: int) -> list[tuple[str, str]]:
 
 
 def check(data: Path, n_det: int, n_line: int) -> dict:
+    from ocrcourse.data.transforms.det_label_encode import pad_polygons
     from ocrcourse.metrics.det_metric import DetMetric
     from ocrcourse.pipeline import PPOCR
 
@@ -34,7 +35,7 @@ def check(data: Path, n_det: int, n_line: int) -> dict:
     for path, label in _lines(data / "det", n_det):
         regions = json.loads(label)
         boxes = ocr.detect(cv2.imread(str(data / "det" / path)))
-        polys = np.array([r["points"] for r in regions], np.float32)[None]
+        polys = np.array(pad_polygons([r["points"] for r in regions]), np.float32)[None]   # 4 and 14 points
         ignore = np.array([r["transcription"] == "###" for r in regions])[None]
         metric([{"points": boxes}], [None, None, polys, ignore])
     rec = _lines(data / "rec", n_line)

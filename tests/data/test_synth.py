@@ -181,3 +181,15 @@ def test_prepare_data_command(tmp_path, monkeypatch, capsys):
     assert "images/s" in capsys.readouterr().out
     assert main(["prepare-data", "--root", str(tmp_path), "--tiny-only"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_data_of_an_older_generator_is_rebuilt(tmp_path):
+    """`make data` on a machine holding generator-3 data (no curved lines) rebuilds it."""
+    sizes = {"det": (1, 1), "rec": (1, 1), "cls": (1, 1)}
+    out = tmp_path / "synth"
+    assert not build_synthetic_dataset(out, sizes, seed=0)["skipped"]
+    stamp = json.loads((out / ".stamp.json").read_text())
+    assert stamp["generator_version"] == synth.GENERATOR_VERSION >= 4
+    (out / ".stamp.json").write_text(json.dumps({**stamp, "generator_version": 3}))
+    assert not build_synthetic_dataset(out, sizes, seed=0)["skipped"]
+    assert build_synthetic_dataset(out, sizes, seed=0)["skipped"]
