@@ -40,7 +40,8 @@ OUT = ROOT / "lessons" / "reference_runs"
 # name -> {"config": path from the repo root, "overrides": ["Key.path=value", ...], "lesson": stem}
 # In an override, "{official:NAME}" becomes the path of the official weights NAME (ocrcourse.weights).
 # Optional "before": commands run first (`python -m ocrcourse.cli ARGS...`, e.g. export-center, adapt-rec);
-# optional "initial_eval": evaluate the starting weights first and keep them as meta["initial_metrics"].
+# optional "initial_eval": evaluate the starting weights first and keep them as meta["initial_metrics"];
+# optional "predictions": afterwards write predictions.tsv (label, text per Eval line) from the best checkpoint.
 _DET_V2 = ["Global.seed=0", "Global.epoch_num=1", "Global.max_steps=40", "Global.eval_batch_step=[0,20]",
            "Optimizer.lr.warmup_epoch=0.1", "Train.loader.batch_size_per_card=4", "Train.loader.num_workers=0",
            "Eval.loader.num_workers=0", "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]",
@@ -115,6 +116,7 @@ REFERENCE_RUNS = {
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
         "before": [_ADAPT_REC],
         "initial_eval": True,
+        "predictions": True,
         "overrides": [*_REC_V2, f"Global.pretrained_model={_ADAPTED_REC}"],
     },
     "ppocrv2_rec_udml": {
@@ -122,6 +124,7 @@ REFERENCE_RUNS = {
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation_v3ctc_quick.yml",
         "before": [_ADAPT_REC],
         "initial_eval": True,
+        "predictions": True,
         "overrides": [*_REC_V2, f"Architecture.Models.Teacher.pretrained={_ADAPTED_REC}",
                       f"Architecture.Models.Student.pretrained={_ADAPTED_REC}"],
     },
@@ -132,6 +135,7 @@ REFERENCE_RUNS = {
         "lesson": "14_enhanced_ctc",
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
         "initial_eval": True,
+        "predictions": True,
         "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy"],
     },
     "ppocrv2_rec_enhanced_ctc": {
@@ -141,6 +145,7 @@ REFERENCE_RUNS = {
                     "-o", *_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
                     "--out", "./output/reference_runs/ppocrv2_rec_single/train_center.pkl"]],
         "initial_eval": True,
+        "predictions": True,
         "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy",
                       "Loss.loss_config_list.1.CenterLoss.init_center=true",
                       "Loss.loss_config_list.1.CenterLoss.center_file_path="
@@ -214,6 +219,26 @@ def initial_metrics(name: str) -> dict:
     return metrics
 
 
+def predictions_command(name: str) -> list[str]:
+    """`ocrcourse eval ... --predictions` on the run's best checkpoint (argv after `python -m ocrcourse.cli`)."""
+    spec = REFERENCE_RUNS[name]
+    return ["eval", "-c", spec["config"], "-o", *spec["overrides"],
+            f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy",
+            "--predictions", f"./lessons/reference_runs/{name}/predictions.tsv"]
+
+
+def save_predictions(name: str, out_root: Path = OUT) -> None:
+    """Write predictions.tsv (label, recognised text per Eval line) of a finished run and note the
+    command in its meta.json."""
+    cmd = predictions_command(name)
+    subprocess.run([sys.executable, "-m", "ocrcourse.cli", *map(resolve_override, cmd)], cwd=ROOT, check=True)
+    meta_path = out_root / name / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["predictions_command"] = shlex.join(["python", "-m", "ocrcourse.cli", *cmd])
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{name}: wrote predictions.tsv", flush=True)
+
+
 def data_stamp() -> dict:
     """The stamp `make data` wrote (generator version, seed, sizes) for ./train_data/synth, if any."""
     path = ROOT / "train_data" / "synth" / ".stamp.json"
@@ -255,6 +280,8 @@ def run(name: str, out_root: Path = OUT) -> dict:
             "final_metrics": final, "best_metrics": best}
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{name}: {meta['steps']} steps in {wall:.0f} s; final {final}", flush=True)
+    if REFERENCE_RUNS[name].get("predictions"):
+        save_predictions(name, out_root)
     return meta
 
 
@@ -262,7 +289,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("names", nargs="*", help="reference runs to reproduce (see --list)")
     p.add_argument("--list", action="store_true", help="list the reference runs and their commands")
+    p.add_argument("--predictions-only", action="store_true",
+                   help="only (re)write predictions.tsv of finished runs from their checkpoints")
     a = p.parse_args(argv)
+    if a.predictions_only:
+        for name in a.names:
+            save_predictions(name)
+        return 0
     if a.list or not a.names:
         for name, spec in REFERENCE_RUNS.items():
             print(f"{name:28s} lesson {spec['lesson']}: {shlex.join(command_for(name, '...', resolve=False)[1:])}")

@@ -45,3 +45,14 @@ def test_eval_metrics_final_and_best():
     assert final == {"step": 4, "hmean": 0.4, "precision": 0.7}
     assert best == {"step": 2, "hmean": 0.5, "precision": 0.6}
     assert runs.eval_metrics(h[["step", "loss"]]) == ({}, {})
+
+
+def test_predictions_command_reads_the_best_checkpoint_of_a_rec_run():
+    runs = _script()
+    with_predictions = [n for n, spec in runs.REFERENCE_RUNS.items() if spec.get("predictions")]
+    assert with_predictions
+    for name in with_predictions:
+        cmd = runs.predictions_command(name)
+        assert cmd[:3] == ["eval", "-c", runs.REFERENCE_RUNS[name]["config"]]
+        assert f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy" in cmd
+        assert cmd[-2:] == ["--predictions", f"./lessons/reference_runs/{name}/predictions.tsv"]
