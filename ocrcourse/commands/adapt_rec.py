@@ -14,17 +14,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
+    from ocrcourse.weights.adapt import write_adapted_rec
 
-    import paddle
-
-    from ocrcourse.weights.adapt import adapt_official_rec
-    from ocrcourse.weights.cache import atomic_write
-
-    state, report = adapt_official_rec(args.dict, use_space_char=not args.no_space)
-    out = Path(args.out if args.out.endswith(".pdparams") else args.out + ".pdparams")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, lambda tmp: paddle.save({k: paddle.to_tensor(v) for k, v in state.items()}, str(tmp)))
+    report = write_adapted_rec(args.dict, args.out, use_space_char=not args.no_space)
     print(report.summary())
-    print(f"wrote {out}")
+    print(f"wrote {report.path}")
     return 0

@@ -39,6 +39,7 @@ class AdaptReport:
     reused: int
     missing: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    path: str = ""
 
     def summary(self) -> str:
         shown = "".join(self.missing[:20]) + ("..." if len(self.missing) > 20 else "")
@@ -120,3 +121,20 @@ def adapt_official_rec(dict_path: str, use_space_char: bool = True, name: str = 
     state = ctc_branch({k: np.asarray(v) for k, v in raw.items()})
     old_chars = load_dict(official_dict_path(), use_space_char=True)
     return adapt_classes(state, old_chars, load_dict(dict_path, use_space_char=use_space_char))
+
+
+def write_adapted_rec(dict_path: str, out_path: str, use_space_char: bool = True) -> AdaptReport:
+    """`adapt_official_rec` saved as a `.pdparams` at `out_path` (written atomically); what
+    `ocrcourse adapt-rec` runs. Returns the report; the file is `out_path` with `.pdparams` added
+    if it lacks it."""
+    from pathlib import Path
+
+    import paddle
+
+    from .cache import atomic_write
+
+    state, report = adapt_official_rec(dict_path, use_space_char=use_space_char)
+    out = Path(out_path if str(out_path).endswith(".pdparams") else f"{out_path}.pdparams")
+    atomic_write(out, lambda tmp: paddle.save({k: paddle.to_tensor(v) for k, v in state.items()}, str(tmp)))
+    report.path = str(out)
+    return report
