@@ -29,6 +29,8 @@ Departures, on purpose:
 - A sample that raises in the data loader (data/loader.py turns it into a `DataError` instead
   of a hang) stops training with the epoch and step added to the message; nothing is saved
   for the unfinished epoch, so the last checkpoint stays as it was.
+- After each epoch the dataset's `report()` logs how many images it skipped (missing, corrupt,
+  dropped by a transform); PaddleOCR logs each skipped sample but never the total.
 - `max_steps` (course addition) stops after N optimiser steps and saves `latest` with the
   position inside the epoch, so `Global.checkpoints=.../latest` continues from there.
 """
@@ -222,6 +224,14 @@ def _log_step(s: TrainState, print_batch_step: int, visualdl) -> None:
                     " ".join(f"{k}: {v:.5f}" for k, v in parts.items()))
 
 
+def _report_skipped(loader) -> None:
+    """Log the images the dataset skipped this epoch (SimpleDataSet.report: missing, corrupt, dropped)."""
+    dataset = getattr(loader, "dataset", None)
+    dataset = getattr(dataset, "dataset", dataset)       # build_dataloader's guard wraps the dataset
+    if hasattr(dataset, "report"):
+        dataset.report()
+
+
 def _log_eval(s: TrainState, visualdl) -> None:
     logger.info("eval at step %d: %s", s.step, s.metrics)
     if visualdl is not None:
@@ -318,6 +328,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
                             "the last saved checkpoint is intact: once the data is fixed, resume with "
                             "-o Global.checkpoints=<save_model_dir>/latest") from err
         skip = 0
+        _report_skipped(train_loader)
         finished_epoch = not stopped or state.step_in_epoch >= len(train_loader)
         if finished_epoch:
             save("latest", epoch)

@@ -202,3 +202,30 @@ def test_a_sample_that_raises_stops_fit_and_keeps_the_last_checkpoint(tmp_path):
         np.testing.assert_array_equal(model.state_dict()[k].numpy(), v.numpy())
     history = (tmp_path / "history.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in history[1:]] == ["1", "2", "3"]     # up to the step before the error
+
+
+class _Reporting(_Data):
+    """A dataset that counts its report() calls, as SimpleDataSet reports skipped images."""
+
+    def __init__(self):
+        super().__init__(n=8)
+        self.reports = 0
+
+    def report(self):
+        self.reports += 1
+        return {}
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_the_dataset_reports_skipped_images_after_every_epoch(guarded):
+    from ocrcourse.data import build_dataloader
+
+    model, _, opt, sched = _build()
+    data = _Reporting()
+    if guarded:                                    # build_dataloader wraps the dataset in its guard
+        cfg = {"Train": {"loader": {"batch_size_per_card": 4, "num_workers": 0}}}
+        loader = build_dataloader(cfg, "Train", dataset=data)
+    else:
+        loader = paddle.io.DataLoader(data, batch_size=4, num_workers=0)
+    fit(model, loader, _mse, opt, sched, epochs=3, progress=False)
+    assert data.reports == 3
