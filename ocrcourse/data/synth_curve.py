@@ -24,8 +24,8 @@ line, y down across it):
 """
 from __future__ import annotations
 
-import numpy as np
 import cv2
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .synth_render import blend_text, claim_space
