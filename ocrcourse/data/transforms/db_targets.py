@@ -24,6 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pyclipper
+import shapely
 from shapely.geometry import Polygon
 
 __all__ = ["offset_distance", "shrink_polygon", "dilate_polygon", "signed_areas",
@@ -114,25 +115,76 @@ def edge_distance(xs: np.ndarray, ys: np.ndarray, p1: np.ndarray, p2: np.ndarray
         return np.sqrt(edge_distance_sq(xs, ys, p1, p2))
 
 
-def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
-                    shrink_ratio: float = 0.4) -> None:
-    """Draw one polygon into `canvas` (1 - clip(d / D, 0, 1), element-wise max) and `mask` (in place).
+def offset_distances(polys: np.ndarray, shrink_ratio: float) -> np.ndarray:
+    """`offset_distance` of every polygon of an (N, P, 2) array in one call (same GEOS area and length).
 
-    d is the distance to the nearest polygon edge, D = A(1 - r^2) / L; `mask` gets the polygon
-    dilated by D filled with 1. `canvas` is the raw map in [0, 1], before thresh_min/max scaling.
+    NaN or 0 for a polygon without area: such a polygon is not drawn.
     """
-    polygon = np.array(polygon)
-    distance = offset_distance(polygon, shrink_ratio)
-    if not distance > 0:
-        return                                       # zero area: nothing to draw
+    polys = np.asarray(polys, dtype=np.float64)
+    if len(polys) == 0:
+        return np.zeros(0)
+    shapes = shapely.polygons(polys)
+    with np.errstate(all="ignore"):
+        return shapely.area(shapes) * (1 - np.power(shrink_ratio, 2)) / shapely.length(shapes)
+
+
+def _block_distance_sq(xs, ys, p1x, p1y, p2x, p2y, seg):
+    """`edge_distance_sq` on the grid xs (W,) x ys (H,) -> (H, W), with the same operations in place.
+
+    p1x ... seg are Python floats holding the polygon's float32 values, so every operation rounds
+    exactly as in `edge_distance_sq`; no temporary is allocated beyond five (H, W) arrays.
+    """
+    d1 = np.square(xs - p1x)[None, :] + np.square(ys - p1y)[:, None]      # d1^2
+    d2 = np.square(xs - p2x)[None, :] + np.square(ys - p2y)[:, None]      # d2^2
+    d1d2 = d1 * d2
+    cosin = np.subtract(seg, d1)
+    cosin -= d2
+    den = np.sqrt(d1d2)
+    den *= 2
+    cosin /= den                                   # (|p1p2|^2 - d1^2 - d2^2) / (2 d1 d2)
+    square_sin = np.square(cosin, out=den)
+    np.subtract(1.0, square_sin, out=square_sin)
+    line_sq = np.multiply(d1d2, square_sin, out=d1d2)
+    line_sq /= seg                                 # squared distance to the line
+    np.copyto(line_sq, np.fmin(d1, d2, out=d1), where=cosin < 0)   # outside the circle: endpoints
+    if (p1x.is_integer() and p1y.is_integer()) or (p2x.is_integer() and p2y.is_integer()):
+        np.copyto(line_sq, 0.0 if seg > 0 else np.nan, where=d1 == 0)   # d1 = min(d1, d2) here
+    return line_sq
+
+
+def _edges_to_draw(local: np.ndarray, distance: float, x0: int, x1: int, y0: int, y1: int) -> list:
+    """The edges of a polygon to evaluate and the block of pixels each must cover.
+
+    Returns [(p1x, p1y, p2x, p2y, |p1p2|^2, bx0, bx1, by0, by1)] (floats, then inclusive int
+    bounds in the polygon's local frame). An edge can be nearest within D only on its bbox grown
+    by D; we grow it by D + 1 + what float32 rounding of |p1p2|^2 can move the distance, so
+    PaddleOCR's NaN pixels (right on the edge) are always inside. Repeated consecutive edges (the
+    zero-length edges of DetLabelEncode's padding) are evaluated once: the minimum needs each once.
+    """
+    p1, p2 = local, np.concatenate([local[1:], local[:1]])
+    seg = np.square(p1[:, 0] - p2[:, 0]) + np.square(p1[:, 1] - p2[:, 1])   # polygon's dtype, as 2.10
+    margin = (np.sqrt(distance ** 2 + 1e-6 * seg.astype(np.float64)) + 1)[:, None]
+    lo = np.floor(np.minimum(p1, p2) - margin).astype(np.int64)
+    hi = np.ceil(np.maximum(p1, p2) + margin).astype(np.int64)
+    lo = np.maximum(lo, (x0, y0))
+    hi = np.minimum(hi, (x1, y1))
+    ends = np.concatenate([p1, p2], axis=1)
+    keep = (lo <= hi).all(axis=1)
+    keep[1:] &= (ends[1:] != ends[:-1]).any(axis=1)
+    return [(*e, s, bx0, bx1, by0, by1) for e, s, (bx0, by0), (bx1, by1)
+            in zip(ends[keep].tolist(), seg[keep].tolist(), lo[keep].tolist(), hi[keep].tolist())]
+
+
+def _draw_polygon(polygon: np.ndarray, distance: float, canvas: np.ndarray, mask: np.ndarray) -> None:
+    """`draw_border_map` for a polygon whose D is known (> 0)."""
     grown = _offset(polygon, distance)
     if not grown:
         return
     grown = grown[0]
     cv2.fillPoly(mask, [grown.astype(np.int32)], 1.0)
 
-    xmin, ymin = grown.min(axis=0)
-    xmax, ymax = grown.max(axis=0)
+    xmin, ymin = grown.min(axis=0).tolist()
+    xmax, ymax = grown.max(axis=0).tolist()
     rows, cols = canvas.shape[:2]
     # the part of the dilated bbox inside the canvas, in bbox-local pixel coordinates
     x0, x1 = max(0, xmin) - xmin, min(cols - 1, xmax) - xmin
@@ -142,25 +194,33 @@ def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
     local = (polygon - np.array([xmin, ymin])).astype(polygon.dtype)
 
     dist = np.full((y1 - y0 + 1, x1 - x0 + 1), np.inf)
-    margin = distance + 1
-    for i in range(len(local)):
-        p1, p2 = local[i], local[(i + 1) % len(local)]
-        # only pixels within D of this edge can take their minimum from it: its bbox grown by D
-        bx0 = max(x0, int(np.floor(min(p1[0], p2[0]) - margin)))
-        bx1 = min(x1, int(np.ceil(max(p1[0], p2[0]) + margin)))
-        by0 = max(y0, int(np.floor(min(p1[1], p2[1]) - margin)))
-        by1 = min(y1, int(np.ceil(max(p1[1], p2[1]) + margin)))
-        if bx0 > bx1 or by0 > by1:
-            continue
-        xs = np.arange(bx0, bx1 + 1, dtype=np.float64)[None, :]
-        ys = np.arange(by0, by1 + 1, dtype=np.float64)[:, None]
+    xs, ys = np.arange(x0, x1 + 1, dtype=np.float64), np.arange(y0, y1 + 1, dtype=np.float64)
+    for p1x, p1y, p2x, p2y, seg, bx0, bx1, by0, by1 in _edges_to_draw(local, distance, x0, x1, y0, y1):
         block = dist[by0 - y0:by1 - y0 + 1, bx0 - x0:bx1 - x0 + 1]
-        np.minimum(block, edge_distance_sq(xs, ys, p1, p2), out=block)   # NaN propagates, as in 2.10
+        near = _block_distance_sq(xs[bx0 - x0:bx1 - x0 + 1], ys[by0 - y0:by1 - y0 + 1], p1x, p1y, p2x, p2y, seg)
+        np.minimum(block, near, out=block)         # NaN (and negative squares) propagate, as in 2.10
 
-    with np.errstate(invalid="ignore"):
-        ratio = np.clip(np.sqrt(dist) / distance, 0, 1).astype(np.float32)
+    ratio = np.sqrt(dist, out=dist)
+    ratio /= distance
+    np.minimum(ratio, 1.0, out=ratio)                  # clip(d / D, 0, 1): d >= 0 here
+    ratio = ratio.astype(np.float32)
+    np.subtract(np.float32(1), ratio, out=ratio)       # 1 - ratio in float32, as 2.10
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]
-    np.fmax(1 - ratio, region, out=region)          # fmax: a NaN pixel keeps the canvas value
+    np.fmax(ratio, region, out=region)                 # fmax: a NaN pixel keeps the canvas value
+
+
+def draw_border_map(polygon: np.ndarray, canvas: np.ndarray, mask: np.ndarray,
+                    shrink_ratio: float = 0.4) -> None:
+    """Draw one polygon into `canvas` (1 - clip(d / D, 0, 1), element-wise max) and `mask` (in place).
+
+    d is the distance to the nearest polygon edge, D = A(1 - r^2) / L; `mask` gets the polygon
+    dilated by D filled with 1. `canvas` is the raw map in [0, 1], before thresh_min/max scaling.
+    """
+    polygon = np.array(polygon)
+    distance = offset_distance(polygon, shrink_ratio)
+    if distance > 0:                                   # zero area: nothing to draw
+        with np.errstate(all="ignore"):
+            _draw_polygon(polygon, float(distance), canvas, mask)
 
 
 def _shrink_ratio_for_epoch(shrink_ratio, epoch, total_epoch):
@@ -194,10 +254,17 @@ class MakeBorderMap:
         h, w = data["image"].shape[:2]
         canvas = np.zeros((h, w), dtype=np.float32)
         mask = np.zeros((h, w), dtype=np.float32)
-        for polygon, ignore in zip(data["polys"], data["ignore_tags"]):
-            if not ignore:
-                draw_border_map(polygon, canvas, mask, self.shrink_ratio)
-        data["threshold_map"] = canvas * (self.thresh_max - self.thresh_min) + self.thresh_min
+        polys = np.array(data["polys"])
+        drawn = ~np.asarray(data["ignore_tags"], dtype=bool)
+        if len(polys) and drawn.any():
+            distances = offset_distances(polys[drawn], self.shrink_ratio)
+            with np.errstate(all="ignore"):
+                for polygon, distance in zip(polys[drawn], distances.tolist()):
+                    if distance > 0:                   # NaN or 0: no area, nothing to draw
+                        _draw_polygon(polygon, distance, canvas, mask)
+        canvas *= self.thresh_max - self.thresh_min    # in place: the same float32 rounding
+        canvas += self.thresh_min
+        data["threshold_map"] = canvas
         data["threshold_mask"] = mask
         return data
 
