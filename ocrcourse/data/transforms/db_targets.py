@@ -45,7 +45,7 @@ def offset_distance(polygon: np.ndarray, shrink_ratio: float) -> float:
 def _offset(polygon: np.ndarray, delta: float) -> list:
     """Offset a closed polygon by `delta` px (negative shrinks) with round joins (Vatti clipping)."""
     offsetter = pyclipper.PyclipperOffset()
-    offsetter.AddPath([tuple(p) for p in polygon], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+    offsetter.AddPath(np.asarray(polygon).tolist(), pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
     return [np.array(p).reshape(-1, 2) for p in offsetter.Execute(delta)]
 
 
@@ -308,10 +308,13 @@ class MakeShrinkMap:
         areas = signed_areas(polys)
         ignore_tags |= np.abs(areas) < 1
         sizes = (polys.max(axis=1) - polys.min(axis=1)).min(axis=1) if len(polys) else areas
-        for i, polygon in enumerate(polys):
-            if areas[i] > 0:
-                polygon = polygon[::-1]                          # PaddleOCR's orientation
-            shrunk = [] if ignore_tags[i] or sizes[i] < self.min_text_size else self._shrink(polygon)
+        oriented = [p[::-1] if a > 0 else p for p, a in zip(polys, areas)]    # PaddleOCR's orientation
+        todo = ~ignore_tags & (sizes >= self.min_text_size)
+        if len(polys):                             # shapely's area and length, all polygons at once
+            shapes = shapely.polygons(np.asarray(oriented, dtype=np.float64))
+            area, length = shapely.area(shapes).tolist(), shapely.length(shapes).tolist()
+        for i, polygon in enumerate(oriented):
+            shrunk = self._shrink(polygon, area[i], length[i]) if todo[i] else []
             if not shrunk:
                 cv2.fillPoly(mask, [polygon.astype(np.int32)], 0)
                 ignore_tags[i] = True
@@ -323,14 +326,16 @@ class MakeShrinkMap:
         data["ignore_tags"] = ignore_tags
         return data
 
-    def _shrink(self, polygon: np.ndarray) -> list:
-        """`shrink_polygon` with ratios r, 2r, ... until the result is one piece (one offsetter)."""
-        shape = Polygon(polygon)
+    def _shrink(self, polygon: np.ndarray, area: float, length: float) -> list:
+        """`shrink_polygon` with ratios r, 2r, ... until the result is one piece (one offsetter).
+
+        `area` and `length` are the polygon's (shapely's, computed for all polygons at once).
+        """
         offsetter = pyclipper.PyclipperOffset()
-        offsetter.AddPath([tuple(p) for p in polygon], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+        offsetter.AddPath(np.asarray(polygon).tolist(), pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
         shrunk = []
         for ratio in self._ratios:
-            distance = shape.area * (1 - np.power(ratio, 2)) / shape.length
+            distance = area * (1 - np.power(ratio, 2)) / length
             shrunk = [np.array(p).reshape(-1, 2) for p in offsetter.Execute(-distance)]
             if len(shrunk) == 1:
                 break
