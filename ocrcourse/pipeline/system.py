@@ -147,6 +147,9 @@ class PPOCR:
             under `paddle.no_grad`). The copies are snapshots: build a new PPOCR after changing a
             model's weights. Default: all three (the necks upsample with `repeat_interleave`, which
             oneDNN runs; a stage whose export fails falls back to eager Paddle).
+        use_onednn: run Paddle Inference (exported copies and exported directories) with oneDNN
+            kernels (default); False gives Paddle Inference's plain CPU kernels, to measure what
+            oneDNN adds (lesson 16).
 
     `ocr(image, det=True, cls=False, rec=True)` is the one call; `detect`, `classify` and
     `recognize` are the stages, for lessons. `timings` holds the seconds per stage of the last call.
@@ -159,12 +162,12 @@ class PPOCR:
                  rec_image_shape: tuple[int, int, int] = (3, 48, 320), rec_batch_num: int = 6,
                  cls_image_shape: tuple[int, int, int] = (3, 48, 192), cls_batch_num: int = 6,
                  cls_thresh: float = 0.9, label_list: tuple[str, ...] = ("0", "180"), drop_score: float = 0.5,
-                 use_inference: bool | tuple[str, ...] = ("det", "rec", "cls")):
+                 use_inference: bool | tuple[str, ...] = ("det", "rec", "cls"), use_onednn: bool = True):
         self.det_model, self.rec_model, self.cls_model = det_model, rec_model, cls_model
         stages = ("det", "rec", "cls") if use_inference is True else tuple(use_inference or ())
-        self._det = self._predictor(det_model, (3, None, None), "det" in stages, dict_key="maps")
-        self._rec = self._predictor(rec_model, (3, rec_image_shape[1], None), "rec" in stages)
-        self._cls = self._predictor(cls_model, tuple(cls_image_shape), "cls" in stages)
+        self._det = self._predictor(det_model, (3, None, None), "det" in stages, "maps", use_onednn)
+        self._rec = self._predictor(rec_model, (3, rec_image_shape[1], None), "rec" in stages, None, use_onednn)
+        self._cls = self._predictor(cls_model, tuple(cls_image_shape), "cls" in stages, None, use_onednn)
         self.det_resize = DetResizeForTest(limit_side_len=det_limit_side_len, limit_type=det_limit_type)
         self.det_post = DBPostProcess(thresh=det_db_thresh, box_thresh=det_db_box_thresh, max_candidates=1000,
                                       unclip_ratio=det_db_unclip_ratio, use_dilation=use_dilation,
@@ -216,17 +219,18 @@ class PPOCR:
         return cls(det_model=det, rec_model=rec, cls_model=cls_model, **kwargs)
 
     @staticmethod
-    def _predictor(model, input_shape, use_inference: bool, dict_key: str | None = None):
+    def _predictor(model, input_shape, use_inference: bool, dict_key: str | None = None,
+                   use_onednn: bool = True):
         """numpy batch -> numpy output: an exported copy (fast) or the model itself."""
         if model is None:
             return None
         if isinstance(model, (str, os.PathLike)):     # an exported inference directory
             from .export import load_inference_model
 
-            return DirectoryPredictor(load_inference_model(model), output_key=dict_key)
+            return DirectoryPredictor(load_inference_model(model, use_onednn=use_onednn), output_key=dict_key)
         if use_inference:
             try:
-                return InferencePredictor(model, input_shape)
+                return InferencePredictor(model, input_shape, use_onednn=use_onednn)
             except Exception as e:  # noqa: BLE001 - speed path only; eager gives the same results
                 log.info("Paddle Inference of %s unavailable (%s: %.200s); running it eagerly",
                          type(model).__name__, type(e).__name__, e)

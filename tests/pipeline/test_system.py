@@ -166,3 +166,7 @@ def test_exported_model_directory(ocr, tmp_path):
     [folder] = export_model(ocr.det_model, official_config("PP-OCRv3_det"), tmp_path / "det")
     system = PPOCR(det_model=str(folder))
     assert system.ocr(skimage.data.page(), rec=False) == ocr.ocr(skimage.data.page(), rec=False)
+    assert system._det.net.use_onednn                  # oneDNN by default, plain kernels on request
+    plain = PPOCR(det_model=str(folder), use_onednn=False)
+    assert not plain._det.net.use_onednn
+    assert plain.ocr(skimage.data.page(), rec=False) == ocr.ocr(skimage.data.page(), rec=False)
