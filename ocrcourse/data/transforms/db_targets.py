@@ -26,6 +26,8 @@ minimum over edges, compute D for all polygons in one shapely call and work in p
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pyclipper
@@ -168,16 +170,17 @@ def _edges_to_draw(local: np.ndarray, distance: float, x0: int, x1: int, y0: int
     """
     p1, p2 = local, np.concatenate([local[1:], local[:1]])
     seg = np.square(p1[:, 0] - p2[:, 0]) + np.square(p1[:, 1] - p2[:, 1])   # polygon's dtype, as 2.10
-    margin = (np.sqrt(distance ** 2 + 1e-6 * seg.astype(np.float64)) + 1)[:, None]
-    lo = np.floor(np.minimum(p1, p2) - margin).astype(np.int64)
-    hi = np.ceil(np.maximum(p1, p2) + margin).astype(np.int64)
-    lo = np.maximum(lo, (x0, y0))
-    hi = np.minimum(hi, (x1, y1))
-    ends = np.concatenate([p1, p2], axis=1)
-    keep = (lo <= hi).all(axis=1)
-    keep[1:] &= (ends[1:] != ends[:-1]).any(axis=1)
-    return [(*e, s, bx0, bx1, by0, by1) for e, s, (bx0, by0), (bx1, by1)
-            in zip(ends[keep].tolist(), seg[keep].tolist(), lo[keep].tolist(), hi[keep].tolist())]
+    edges, previous = [], None
+    for (p1x, p1y), (p2x, p2y), s in zip(p1.tolist(), p2.tolist(), seg.tolist()):   # a few edges:
+        if (p1x, p1y, p2x, p2y) == previous:                                      # plain Python
+            continue
+        previous = (p1x, p1y, p2x, p2y)
+        margin = math.sqrt(distance * distance + 1e-6 * s) + 1
+        bx0, bx1 = max(x0, math.floor(min(p1x, p2x) - margin)), min(x1, math.ceil(max(p1x, p2x) + margin))
+        by0, by1 = max(y0, math.floor(min(p1y, p2y) - margin)), min(y1, math.ceil(max(p1y, p2y) + margin))
+        if bx0 <= bx1 and by0 <= by1:
+            edges.append((p1x, p1y, p2x, p2y, s, bx0, bx1, by0, by1))
+    return edges
 
 
 def _draw_polygon(polygon: np.ndarray, distance: float, canvas: np.ndarray, mask: np.ndarray) -> None:
