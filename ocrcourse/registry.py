@@ -3,7 +3,9 @@
 A registry is a plain dict kept next to the imports that fill it (for example
 `ocrcourse.models.necks.NECKS`). `build` turns one config entry such as
 `{"name": "DBFPN", "out_channels": 96}` into an object, and turns mistakes into lessons:
-an unknown name lists the available ones, an unknown key lists the valid keys.
+an unknown name lists the available ones, an unknown key lists the valid keys, and a missing
+required argument is named (with the caller's hint on where its value comes from) before the
+constructor runs, so a TypeError raised *inside* a constructor still surfaces as itself.
 No `eval` on config text anywhere: the YAML `name` is only ever a dict key.
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, Mapping
 
 from .errors import ConfigError
 
-__all__ = ["build", "accepted_keys", "globals_for"]
+__all__ = ["build", "accepted_keys", "required_keys", "globals_for"]
 
 
 def accepted_keys(cls) -> set[str]:
@@ -22,15 +24,28 @@ def accepted_keys(cls) -> set[str]:
     return {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
 
 
-def build(table: Mapping[str, Any], cfg: Mapping[str, Any], kind: str, **wired):
+def required_keys(cls) -> set[str]:
+    """Keyword names the constructor of `cls` cannot do without (no default value)."""
+    params = inspect.signature(cls).parameters.values()
+    return {p.name for p in params
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is p.empty}
+
+
+def build(table: Mapping[str, Any], cfg: Mapping[str, Any], kind: str, *,
+          missing_hints: Mapping[str, str] | None = None, **wired):
     """Instantiate `table[cfg["name"]]` with the remaining keys plus values wired by the caller.
 
     Args:
         table: registry dict, YAML name -> class.
         cfg: one config entry; never mutated.
         kind: what is being built ("Neck", "Loss", ...), used in error messages.
+        missing_hints: argument name -> where its value comes from, added to the error when that
+            required argument is missing (the heads: a rec head's class count is the dictionary's).
         **wired: values computed by the caller (`in_channels`, `epochs`, ...); they win over
             config values, as in PaddleOCR where the model sets `in_channels` itself.
+
+    Raises:
+        ConfigError: unknown name, unknown key, or a required argument neither in `cfg` nor wired.
     """
     if not isinstance(cfg, Mapping) or "name" not in cfg:
         raise ConfigError(f"{kind}: expected a mapping with a 'name' key, got {cfg!r}; "
@@ -47,6 +62,11 @@ def build(table: Mapping[str, Any], cfg: Mapping[str, Any], kind: str, **wired):
     missing_wired = set(wired) - accepted
     if missing_wired:  # a programming error in the caller, not in the YAML
         raise TypeError(f"{kind} {name} does not take wired keys {sorted(missing_wired)}")
+    missing = sorted(required_keys(cls) - set(cfg) - set(wired))
+    if missing:                   # checked here, not by catching TypeError: see the module docstring
+        hints = "".join(f"\n  {key}: {missing_hints[key]}" for key in missing if key in (missing_hints or {}))
+        raise ConfigError(f"{kind} {name}: missing required keys {missing}; "
+                          f"valid keys: {sorted(accepted)}{hints}")
     return cls(**{**cfg, **wired})
 
 

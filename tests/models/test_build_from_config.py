@@ -30,7 +30,7 @@ def test_ctc_head_is_sized_from_the_dictionary(space):
     model = build_from_config(cfg)
     assert model.head.fc.weight.shape[1] == _classes(space)
     assert cfg == before                                                 # the caller's config is untouched
-    with pytest.raises(TypeError, match="out_channels"):
+    with pytest.raises(ConfigError, match="out_channels"):
         build_model(cfg["Architecture"])          # the Architecture alone lacks the class count
 
 
