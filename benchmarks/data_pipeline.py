@@ -1,6 +1,6 @@
 """Time the PP-OCRv2 det training pipeline: ocrcourse against paddleocr 2.10, whole and per op.
 
-    .venv/bin/python benchmarks/data_pipeline.py [--rounds 5] [--photos 8] [--dense 6] [--threads 1]
+    .venv/bin/python benchmarks/data_pipeline.py [--rounds 7] [--photos 16] [--dense 8] [--threads 1]
 
 Two sets of samples, encoded as JPEG in memory (decoding is part of the pipeline, as in training):
 - "photo": photos shipped with scikit-image (astronaut, coffee, chelsea, rocket, ...), resized to
@@ -222,9 +222,9 @@ def report(kind: str, samples: list, runs: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--photos", type=int, default=8)
-    parser.add_argument("--dense", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--photos", type=int, default=16)
+    parser.add_argument("--dense", type=int, default=8)
     parser.add_argument("--threads", type=int, default=None,
                         help="OpenCV threads for both implementations (default: OpenCV's choice)")
     args = parser.parse_args(argv)
