@@ -153,9 +153,9 @@ def _block_distance_sq(xs, ys, p1x, p1y, p2x, p2y, seg):
     np.subtract(1.0, square_sin, out=square_sin)
     line_sq = np.multiply(d1d2, square_sin, out=d1d2)
     line_sq /= seg                                 # squared distance to the line
-    np.copyto(line_sq, np.fmin(d1, d2, out=d1), where=cosin < 0)   # outside the circle: endpoints
+    np.fmin(d1, d2, out=line_sq, where=cosin < 0)  # outside the circle: the nearer endpoint
     if (p1x.is_integer() and p1y.is_integer()) or (p2x.is_integer() and p2y.is_integer()):
-        np.copyto(line_sq, 0.0 if seg > 0 else np.nan, where=d1 == 0)   # d1 = min(d1, d2) here
+        np.copyto(line_sq, 0.0 if seg > 0 else np.nan, where=(d1 == 0) | (d2 == 0))   # on an endpoint
     return line_sq
 
 
@@ -210,9 +210,10 @@ def _draw_polygon(polygon: np.ndarray, distance: float, canvas: np.ndarray, mask
 
     ratio = np.sqrt(dist, out=dist)
     ratio /= distance
-    np.minimum(ratio, 1.0, out=ratio)                  # clip(d / D, 0, 1): d >= 0 here
     ratio = ratio.astype(np.float32)
-    np.subtract(np.float32(1), ratio, out=ratio)       # 1 - ratio in float32, as 2.10
+    # 1 - clip(d / D, 0, 1) in float32, as 2.10; the clip at 1 is left out: 1 - ratio < 0 there,
+    # and the fmax with the canvas (>= 0) gives the canvas value, as 1 - 1 = 0 would
+    np.subtract(np.float32(1), ratio, out=ratio)
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]
     np.fmax(ratio, region, out=region)                 # fmax: a NaN pixel keeps the canvas value
 
