@@ -139,7 +139,7 @@ def _block_distance_sq(xs, ys, p1x, p1y, p2x, p2y, seg):
     """`edge_distance_sq` on the grid xs (W,) x ys (H,) -> (H, W), with the same operations in place.
 
     p1x ... seg are Python floats holding the polygon's float32 values, so every operation rounds
-    exactly as in `edge_distance_sq`; no temporary is allocated beyond five (H, W) arrays.
+    exactly as in `edge_distance_sq`; the (H, W) temporaries are reused in place.
     """
     d1 = np.square(xs - p1x)[None, :] + np.square(ys - p1y)[:, None]      # d1^2
     d2 = np.square(xs - p2x)[None, :] + np.square(ys - p2y)[:, None]      # d2^2
@@ -170,9 +170,9 @@ def _edges_to_draw(local: np.ndarray, distance: float, x0: int, x1: int, y0: int
     """
     p1, p2 = local, np.concatenate([local[1:], local[:1]])
     seg = np.square(p1[:, 0] - p2[:, 0]) + np.square(p1[:, 1] - p2[:, 1])   # polygon's dtype, as 2.10
-    edges, previous = [], None
-    for (p1x, p1y), (p2x, p2y), s in zip(p1.tolist(), p2.tolist(), seg.tolist()):   # a few edges:
-        if (p1x, p1y, p2x, p2y) == previous:                                      # plain Python
+    edges, previous = [], None           # a few edges per polygon: plain Python beats tiny numpy calls
+    for (p1x, p1y), (p2x, p2y), s in zip(p1.tolist(), p2.tolist(), seg.tolist()):
+        if (p1x, p1y, p2x, p2y) == previous:
             continue
         previous = (p1x, p1y, p2x, p2y)
         margin = math.sqrt(distance * distance + 1e-6 * s) + 1
@@ -204,8 +204,9 @@ def _draw_polygon(polygon: np.ndarray, distance: float, canvas: np.ndarray, mask
     dist = np.full((y1 - y0 + 1, x1 - x0 + 1), np.inf)
     xs, ys = np.arange(x0, x1 + 1, dtype=np.float64), np.arange(y0, y1 + 1, dtype=np.float64)
     for p1x, p1y, p2x, p2y, seg, bx0, bx1, by0, by1 in _edges_to_draw(local, distance, x0, x1, y0, y1):
-        block = dist[by0 - y0:by1 - y0 + 1, bx0 - x0:bx1 - x0 + 1]
-        near = _block_distance_sq(xs[bx0 - x0:bx1 - x0 + 1], ys[by0 - y0:by1 - y0 + 1], p1x, p1y, p2x, p2y, seg)
+        cols, rows = slice(bx0 - x0, bx1 - x0 + 1), slice(by0 - y0, by1 - y0 + 1)
+        near = _block_distance_sq(xs[cols], ys[rows], p1x, p1y, p2x, p2y, seg)
+        block = dist[rows, cols]
         np.minimum(block, near, out=block)         # NaN (and negative squares) propagate, as in 2.10
 
     ratio = np.sqrt(dist, out=dist)
