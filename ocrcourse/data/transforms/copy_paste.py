@@ -13,6 +13,8 @@ import random
 import cv2
 import numpy as np
 
+from ...errors import DataError
+
 
 __all__ = ["rectify_quad", "rotate_expand", "CopyPaste"]
 
@@ -82,6 +84,11 @@ class CopyPaste:
 
     def __call__(self, data: dict) -> dict:
         ext = data["ext_data"][0]
+        ext_shape = np.shape(ext["polys"])
+        if len(ext_shape) != 3 or (ext_shape[0] and ext_shape[1:] != (4, 2)):
+            raise DataError(f"CopyPaste: the extra sample needs 4-point polygons, got polys of shape {ext_shape}"
+                            f" ({ext.get('img_path', 'unknown image')}); SimpleDataSet picks such a sample "
+                            "itself — when calling CopyPaste by hand, pass one")
         img, polys = data["image"].copy(), np.asarray(data["polys"])
         point_num = polys.shape[1]
         boxes = [p for p in polys.astype(np.float64)]

@@ -68,3 +68,15 @@ def test_rectify_quad_turns_tall_boxes():
     img = np.zeros((100, 100, 3), np.uint8)
     assert rectify_quad(img, [[10, 10], [20, 10], [20, 60], [10, 60]]).shape[:2] == (10, 50)
     assert rectify_quad(img, [[10, 10], [60, 10], [60, 20], [10, 20]]).shape[:2] == (10, 50)
+
+
+def test_extra_sample_with_curved_polygons_is_a_clear_error():
+    from ocrcourse.errors import DataError
+
+    ext = _ext()
+    ext["polys"] = np.concatenate([ext["polys"], ext["polys"][:, :3]], axis=1)     # 7-point polygons
+    ext["img_path"] = "curved.jpg"
+    data = _source()
+    data["ext_data"] = [ext]
+    with pytest.raises(DataError, match=r"4-point polygons, got polys of shape \(10, 7, 2\) \(curved.jpg\)"):
+        CopyPaste()(data)
