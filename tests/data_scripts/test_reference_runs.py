@@ -56,3 +56,28 @@ def test_predictions_command_reads_the_best_checkpoint_of_a_rec_run():
         assert cmd[:3] == ["eval", "-c", runs.REFERENCE_RUNS[name]["config"]]
         assert f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy" in cmd
         assert cmd[-2:] == ["--predictions", f"./lessons/reference_runs/{name}/predictions.tsv"]
+
+
+def _override_dict(overrides):
+    return dict(o.split("=", 1) for o in overrides)
+
+
+def test_det_teacher_has_its_own_larger_budget_on_the_pairs_data_and_crops():
+    runs = _script()
+    teacher = _override_dict(runs.REFERENCE_RUNS["ppocrv2_det_teacher"]["overrides"])
+    student = _override_dict(runs.REFERENCE_RUNS["ppocrv2_det_student"]["overrides"])
+    assert int(teacher["Global.max_steps"]) > int(student["Global.max_steps"])
+    budget = set(runs._DET_TEACHER_BUDGET_KEYS)
+    shared = {k: v for k, v in student.items() if k not in budget and k != "Global.pretrained_model"}
+    assert {k: teacher[k] for k in shared} == shared
+
+
+def test_det_student_and_cml_differ_only_by_recipe():
+    runs = _script()
+    student = _override_dict(runs.REFERENCE_RUNS["ppocrv2_det_student"]["overrides"])
+    cml = _override_dict(o.replace("transforms.4.", "transforms.3.")
+                         for o in runs.REFERENCE_RUNS["ppocrv2_det_cml"]["overrides"])
+    start = student.pop("Global.pretrained_model")
+    assert cml["Architecture.Models.Student.pretrained"] == start
+    assert cml["Architecture.Models.Student2.pretrained"] == start
+    assert {k: cml[k] for k in student} == student
