@@ -30,6 +30,13 @@ __all__ = ["Trainer", "wire_dictionary_size", "build_for_eval", "build_for_expor
 
 logger = logging.getLogger(__name__)
 
+
+class _ToRoot(logging.Handler):
+    """Hand records at or above `level` to the root logger's handlers (what propagation would do)."""
+
+    def emit(self, record):
+        logging.getLogger().handle(record)
+
 # `Global` keys the trainer reads.
 GLOBAL_KEYS = {
     "epoch_num", "eval_batch_step", "print_batch_step", "save_epoch_step", "save_model_dir",
@@ -184,23 +191,41 @@ class Trainer:
         return trainer
 
     def _log_file(self):
+        """Add `<save_model_dir>/train.log` (INFO and up) to the `ocrcourse` logger; returns an undo
+        callable, or None. If the caller quietened `ocrcourse` (e.g. a notebook set WARNING), the file
+        still gets INFO while the console keeps the caller's level; everything is restored after fit."""
         out = self.cfg["Global"].get("save_model_dir")
         if not out or paddle.distributed.get_rank() != 0:
             return None
         Path(out).mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(Path(out) / "train.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("[%(asctime)s] %(name)s %(levelname)s: %(message)s"))
-        logging.getLogger("ocrcourse").addHandler(handler)
-        logging.getLogger("ocrcourse").setLevel(logging.INFO)
-        return handler
+        package = logging.getLogger("ocrcourse")
+        before = (package.level, package.propagate)
+        added = [handler]
+        if package.getEffectiveLevel() > logging.INFO:
+            added.append(_ToRoot(package.getEffectiveLevel()))
+            package.propagate = False
+        for h in added:
+            package.addHandler(h)
+        package.setLevel(logging.INFO)
+
+        def undo():
+            for h in added:
+                package.removeHandler(h)
+            handler.close()
+            package.setLevel(before[0])
+            package.propagate = before[1]
+
+        return undo
 
     def fit(self, on_step=None, on_eval=None, progress: bool = True):
         """Train as `Global` says; returns the history DataFrame (also written to history.csv)."""
         g = self.cfg["Global"]
-        handler = self._log_file()
+        undo_log = self._log_file()
         visualdl = _visualdl(g, paddle.distributed.get_rank())
         try:
-            if handler is not None:
+            if undo_log is not None:
                 from ..config import dump_config
                 dump_config(self.cfg, Path(g["save_model_dir"]) / "config.yml")
             return fit(
@@ -216,9 +241,8 @@ class Trainer:
         finally:
             if visualdl is not None:
                 visualdl.close()
-            if handler is not None:
-                logging.getLogger("ocrcourse").removeHandler(handler)
-                handler.close()
+            if undo_log is not None:
+                undo_log()
 
     def evaluate(self) -> dict:
         """The metric dict over the Eval set (what `ocrcourse eval` prints)."""
