@@ -6,13 +6,19 @@ The detector returns quadrilaterals in any order. Before recognition PP-OCR
 2. sorts the boxes top-to-bottom, then left-to-right within a line (`sort_boxes`);
 3. warps each quad to an axis-aligned rectangle (`get_rotate_crop_image`), turning tall crops
    (vertical text) by 90 degrees so every crop reads left to right.
+
+Curved text (`PPOCR(det_box_type="poly")`, PaddleOCR's `det_box_type='poly'`) comes as polygons
+of any number of points: they are only clipped to the image (`clip_det_polygons`), sorted the
+same way (by their first point), and cut out through their minimum-area rectangle
+(`get_minarea_rect_crop`), so a bent line becomes one straight crop.
 """
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-__all__ = ["order_points_clockwise", "filter_det_boxes", "sort_boxes", "get_rotate_crop_image"]
+__all__ = ["order_points_clockwise", "filter_det_boxes", "clip_det_polygons", "sort_boxes",
+           "get_rotate_crop_image", "minarea_rect_quad", "get_minarea_rect_crop"]
 
 LINE_TOLERANCE = 10     # px: boxes whose top-left corners differ less than this share a line
 
@@ -46,6 +52,27 @@ def filter_det_boxes(boxes, image_hw: tuple[int, int], min_side: int = 3) -> np.
         if width > min_side and height > min_side:
             kept.append(box)
     return np.array(kept, dtype=np.float32).reshape(-1, 4, 2)
+
+
+def clip_det_polygons(polygons, image_hw: tuple[int, int]) -> list[np.ndarray]:
+    """Clip each polygon's points to the last pixel (integer-valued), keeping its point order.
+
+    PaddleOCR's `filter_tag_det_res_only_clip` (det_box_type 'poly'): no reordering and no size
+    filter, since DBPostProcess already dropped polygons whose short side is under 5 map pixels.
+    The only polygons dropped here are those clipped to a line or a point (a minimum-area
+    rectangle side under 1 px), which could not be cropped. Returns float32 (P, 2) arrays; unlike
+    PaddleOCR the polygons are not padded to a common length.
+    """
+    h, w = image_hw
+    kept = []
+    for polygon in polygons:
+        polygon = np.asarray(polygon)
+        clipped = np.empty(polygon.shape, dtype=np.float32)
+        clipped[:, 0] = np.clip(polygon[:, 0], 0, w - 1).astype(np.int32)
+        clipped[:, 1] = np.clip(polygon[:, 1], 0, h - 1).astype(np.int32)
+        if min(cv2.minAreaRect(clipped.astype(np.int32))[1]) >= 1:
+            kept.append(clipped)
+    return kept
 
 
 def sort_boxes(boxes) -> list[np.ndarray]:
@@ -82,3 +109,28 @@ def get_rotate_crop_image(image: np.ndarray, points: np.ndarray) -> np.ndarray:
     if crop.shape[0] * 1.0 / crop.shape[1] >= 1.5:
         crop = np.rot90(crop)
     return crop
+
+
+def minarea_rect_quad(points) -> np.ndarray:
+    """The minimum-area rectangle of `points` as a quad TL, TR, BR, BL (float32 (4, 2)).
+
+    Of the rectangle's corners sorted by x, the two leftmost give TL (the upper one) and BL,
+    the two rightmost TR (the upper one) and BR, as PaddleOCR orders them.
+    """
+    rect = cv2.minAreaRect(np.asarray(points).astype(np.int32))
+    corners = sorted(cv2.boxPoints(rect), key=lambda p: p[0])
+    left, right = corners[:2], corners[2:]
+    top_left, bottom_left = (left[1], left[0]) if left[0][1] >= left[1][1] else (left[0], left[1])
+    top_right, bottom_right = (right[1], right[0]) if right[0][1] >= right[1][1] else (right[0], right[1])
+    return np.array([top_left, top_right, bottom_right, bottom_left], dtype=np.float32)
+
+
+def get_minarea_rect_crop(image: np.ndarray, points) -> np.ndarray:
+    """Crop a polygon (e.g. a curved text line) through its minimum-area rectangle.
+
+    PP-OCR's crop for det_box_type 'poly' (PaddleOCR's `get_minarea_rect_crop`): the polygon's
+    points are rounded to integers, their minimum-area rectangle becomes a quad
+    (`minarea_rect_quad`), and `get_rotate_crop_image` warps it upright. The text is not
+    unbent: a gently curved line fits its rectangle, a strongly bent one keeps its bend.
+    """
+    return get_rotate_crop_image(image, minarea_rect_quad(points))

@@ -7,7 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrcourse.pipeline.crop import filter_det_boxes, get_rotate_crop_image, order_points_clockwise, sort_boxes
+from ocrcourse.pipeline.crop import (clip_det_polygons, filter_det_boxes, get_minarea_rect_crop, get_rotate_crop_image,
+                                     order_points_clockwise, sort_boxes)
 from reference import paddleocr_root, ppocr_module
 
 
@@ -82,3 +83,66 @@ def test_crop_matches_paddleocr(quad):
     expected = ref(image, quad.copy())
     np.testing.assert_array_equal(ours, expected)
     assert ours.shape[1] >= ours.shape[0] / 1.5
+
+
+def _random_polygons(rng, n, h=300, w=400):
+    """Bent bands of 8-20 points (the upper edge left to right, the lower one back), some reaching
+    past the image but none wholly outside it, like DBPostProcess's 'poly' output."""
+    polygons = []
+    for _ in range(n):
+        k = int(rng.integers(4, 11))
+        x0, y0 = rng.uniform(-20, w - 30), rng.uniform(0, h - 50)     # the ends' upper points inside
+        length, thick, bend = rng.uniform(20, 200), rng.uniform(4, 40), rng.uniform(-40, 40)
+        xs = x0 + np.linspace(0, length, k)
+        ys = y0 + bend * np.sin(np.linspace(0, np.pi, k)) + rng.uniform(-2, 2, k)
+        upper = np.stack([xs, ys], 1)
+        lower = np.stack([xs, ys + thick], 1)[::-1]
+        polygons.append(np.round(np.concatenate([upper, lower])).astype(np.int64))
+    return polygons
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_clip_and_sort_polygons_match_paddleocr(seed):
+    ref = _reference_functions("tools/infer/predict_det.py",
+                               {"clip_det_res", "pad_polygons", "filter_tag_det_res_only_clip"})
+    sort_ref = _reference_functions("tools/infer/predict_system.py", {"sorted_boxes"})["sorted_boxes"]
+    polygons = _random_polygons(np.random.default_rng(seed), 25)
+    ours = clip_det_polygons([p.copy() for p in polygons], (300, 400))
+    expected = ref["filter_tag_det_res_only_clip"]([p.copy() for p in polygons], (300, 400))
+    assert len(ours) == len(expected) == len(polygons)
+    for a, b, p in zip(ours, expected, polygons):
+        assert a.dtype == np.float32 and a.shape == p.shape
+        np.testing.assert_array_equal(a, b[:len(p)])          # paddleocr pads with the last point
+    assert any((p < 0).any() or (p[:, 0] > 399).any() for p in polygons)    # the clip was exercised
+    for a, b in zip(sort_boxes(ours), sort_ref(expected)):
+        np.testing.assert_array_equal(a, b[:len(a)])
+
+
+def test_clip_drops_polygons_squashed_to_a_line():
+    flat = np.array([[-30, 5], [-10, 8], [-5, 20], [-25, 18]])        # left of the image: x -> 0
+    kept = np.array([[10, 10], [60, 12], [61, 30], [9, 28]])
+    out = clip_det_polygons([flat, kept], (100, 100))
+    assert len(out) == 1
+    np.testing.assert_array_equal(out[0], kept.astype(np.float32))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_minarea_rect_crop_matches_paddleocr(seed):
+    ref = ppocr_module("tools/infer/utility.py").get_minarea_rect_crop
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, size=(300, 400, 3), dtype=np.uint8)
+    polygons = clip_det_polygons(_random_polygons(rng, 12), (300, 400))
+    shapes = set()
+    for polygon in polygons:
+        ours = get_minarea_rect_crop(image, polygon)
+        np.testing.assert_array_equal(ours, ref(image, polygon.copy()))
+        shapes.add(ours.shape)
+    assert len(shapes) > 1
+
+
+def test_minarea_rect_crop_of_a_rectangle_is_the_rectangle():
+    image = np.random.default_rng(1).integers(0, 256, size=(80, 120, 3), dtype=np.uint8)
+    polygon = np.array([[20, 10], [50, 10], [90, 10], [90, 40], [50, 40], [20, 40]], np.float32)
+    crop = get_minarea_rect_crop(image, polygon)
+    assert crop.shape == (30, 70, 3)
+    np.testing.assert_array_equal(crop[1:-1, 1:-1], image[11:39, 21:89])
