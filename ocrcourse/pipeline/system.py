@@ -5,6 +5,10 @@
     crops --sort by aspect ratio, batches of 6 at 48 x max(320, 48 w/h)--> rec model --CTC-->
     (text, score) --drop score < 0.5--> [{"points", "text", "score"}, ...]
 
+With det_box_type="poly" (curved text, Total-Text-style polygon labels) DBPostProcess returns
+polygons instead of quads; they are only clipped, sorted the same way, and cropped through their
+minimum-area rectangle, as predict_system.py does with `det_box_type='poly'`.
+
 Every step mirrors PaddleOCR's `tools/infer/predict_system.py` (2.x), with the same defaults, so
 official weights give PaddleOCR's results. The models are any `ocrcourse` det / rec / cls models
 (official ones from `PPOCR.from_official()`, or your own trained ones).
@@ -25,13 +29,15 @@ import numpy as np
 from ..data.transforms.det_resize import DetResizeForTest
 from ..errors import ConfigError
 from ..postprocess import ClsPostProcess, CTCLabelDecode, DBPostProcess
-from .crop import filter_det_boxes, get_rotate_crop_image, sort_boxes
+from .crop import clip_det_polygons, filter_det_boxes, get_minarea_rect_crop, get_rotate_crop_image, sort_boxes
 from .image_io import read_image
 from .predictor import DirectoryPredictor, EagerPredictor, InferencePredictor
 
 __all__ = ["PPOCR", "load_trained_model", "normalize_det_image", "det_input", "resize_norm_line"]
 
 log = logging.getLogger(__name__)
+
+DET_BOX_TYPES = ("quad", "poly")
 
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 1, 3)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 1, 3)
@@ -136,6 +142,10 @@ class PPOCR:
         det_limit_side_len, det_limit_type: DetResizeForTest (960, 'max').
         det_db_thresh, det_db_box_thresh, det_db_unclip_ratio, use_dilation, det_db_score_mode:
             DBPostProcess (0.3, 0.6, 1.5, False, 'fast').
+        det_box_type: 'quad' (default): a 4-point box per line. 'poly': a polygon per line (any
+            number of points), for curved text such as Total-Text's polygon labels; detect()
+            returns a list of (P, 2) polygons and each is cropped through its minimum-area
+            rectangle (PaddleOCR's det_box_type 'poly').
         rec_image_shape: (C, H, W) of recognition inputs, (3, 48, 320) for PP-OCRv3 (v2: 3, 32, 320);
             a batch is widened to H * max(W / H, widest w / h in the batch).
         rec_batch_num, cls_batch_num: crops per forward pass (6).
@@ -158,11 +168,14 @@ class PPOCR:
     def __init__(self, det_model=None, rec_model=None, cls_model=None, character_dict_path: str | None = None,
                  use_space_char: bool = True, det_limit_side_len: int = 960, det_limit_type: str = "max",
                  det_db_thresh: float = 0.3, det_db_box_thresh: float = 0.6, det_db_unclip_ratio: float = 1.5,
-                 use_dilation: bool = False, det_db_score_mode: str = "fast",
+                 use_dilation: bool = False, det_db_score_mode: str = "fast", det_box_type: str = "quad",
                  rec_image_shape: tuple[int, int, int] = (3, 48, 320), rec_batch_num: int = 6,
                  cls_image_shape: tuple[int, int, int] = (3, 48, 192), cls_batch_num: int = 6,
                  cls_thresh: float = 0.9, label_list: tuple[str, ...] = ("0", "180"), drop_score: float = 0.5,
                  use_inference: bool | tuple[str, ...] = ("det", "rec", "cls"), use_onednn: bool = True):
+        if det_box_type not in DET_BOX_TYPES:
+            raise ConfigError(f"PPOCR: det_box_type must be one of {DET_BOX_TYPES}, got {det_box_type!r}")
+        self.det_box_type = det_box_type
         self.det_model, self.rec_model, self.cls_model = det_model, rec_model, cls_model
         stages = ("det", "rec", "cls") if use_inference is True else tuple(use_inference or ())
         self._det = self._predictor(det_model, (3, None, None), "det" in stages, "maps", use_onednn)
@@ -171,7 +184,7 @@ class PPOCR:
         self.det_resize = DetResizeForTest(limit_side_len=det_limit_side_len, limit_type=det_limit_type)
         self.det_post = DBPostProcess(thresh=det_db_thresh, box_thresh=det_db_box_thresh, max_candidates=1000,
                                       unclip_ratio=det_db_unclip_ratio, use_dilation=use_dilation,
-                                      score_mode=det_db_score_mode)
+                                      score_mode=det_db_score_mode, box_type=det_box_type)
         self.rec_post = CTCLabelDecode(character_dict_path, use_space_char) if rec_model is not None else None
         self.cls_post = ClsPostProcess(label_list=label_list)
         self.rec_image_shape, self.rec_batch_num = tuple(rec_image_shape), rec_batch_num
@@ -238,8 +251,12 @@ class PPOCR:
 
     # ---------------------------------------------------------------- stages
 
-    def detect(self, image: np.ndarray) -> np.ndarray:
-        """BGR image -> float32 (K, 4, 2) quads TL, TR, BR, BL in image pixels, reading order."""
+    def detect(self, image: np.ndarray) -> np.ndarray | list[np.ndarray]:
+        """BGR image -> float32 (K, 4, 2) quads TL, TR, BR, BL in image pixels, reading order.
+
+        With det_box_type 'poly': a list of float32 (P, 2) polygons (clipped to the image, in the
+        same reading order, sorted by each polygon's first point).
+        """
         self._require(self.det_model, "det_model", "det=True")
         data = self.det_resize({"image": image})
         preds = self._det(normalize_det_image(data["image"])[None])
@@ -247,6 +264,8 @@ class PPOCR:
             raise ConfigError(f"det_model returned keys {sorted(preds)}, expected 'maps'; pass a single "
                               "detector (for a distillation model, its 'Student' sub-model)")
         boxes = self.det_post(preds, np.expand_dims(data["shape"], 0))[0]["points"]
+        if self.det_box_type == "poly":
+            return sort_boxes(clip_det_polygons(boxes, image.shape[:2]))
         boxes = filter_det_boxes(boxes, image.shape[:2])
         return np.array(sort_boxes(boxes), dtype=np.float32).reshape(-1, 4, 2)
 
@@ -282,6 +301,7 @@ class PPOCR:
 
         Returns, in reading order:
             det and rec: [{"points": [[x, y]] * 4, "text": str, "score": float}] (score >= drop_score);
+                with det_box_type 'poly', "points" holds each polygon's P points;
             det only: [{"points": ...}];
             rec only (the image is one text line): [{"text", "score"}] (not filtered);
             cls only: [{"label": "0" | "180", "score"}].
@@ -294,7 +314,8 @@ class PPOCR:
         start = time.perf_counter()
         if det:
             boxes = self._timed("det", self.detect, image)
-            crops = [get_rotate_crop_image(image, box) for box in boxes] if (cls or rec) else []
+            crop = get_minarea_rect_crop if self.det_box_type == "poly" else get_rotate_crop_image
+            crops = [crop(image, box) for box in boxes] if (cls or rec) else []
         else:
             boxes, crops = None, [image]
         labels = None
