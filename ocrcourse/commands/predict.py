@@ -41,6 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drop_score", type=float, default=0.5, help="drop lines with a lower confidence")
     parser.add_argument("--det_limit_side_len", type=int, default=960)
     parser.add_argument("--det_limit_type", default="max", choices=("max", "min", "resize_long"))
+    parser.add_argument("--det_box_type", default="quad", choices=("quad", "poly"),
+                        help="poly: a polygon per line, for curved text (crops via its minimum-area rectangle)")
     parser.add_argument("--det_model_dir", help="exported detector (ocrcourse export); default: official")
     parser.add_argument("--rec_model_dir", help="exported recogniser; default: official PP-OCRv3")
     parser.add_argument("--cls_model_dir", help="exported direction classifier; default: official v2.0")
@@ -88,7 +90,7 @@ def build_system(args):
     shape = tuple(int(v) for v in str(args.rec_image_shape).split(","))
     return PPOCR(models.get("det"), models.get("rec"), models.get("cls"), character_dict_path=dict_path,
                  use_space_char=args.use_space_char, det_limit_side_len=args.det_limit_side_len,
-                 det_limit_type=args.det_limit_type, rec_image_shape=shape, drop_score=args.drop_score)
+                 det_limit_type=args.det_limit_type, det_box_type=args.det_box_type, rec_image_shape=shape, drop_score=args.drop_score)
 
 
 def run(args) -> int:

@@ -62,3 +62,19 @@ def test_predict_errors(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     assert main(["predict", "--image_dir", str(tmp_path), "--det", "false", "--rec", "false"]) == 1
     assert "nothing to do" in capsys.readouterr().err
+
+
+def test_predict_poly_boxes_on_a_curved_line(tmp_path):
+    from ocrcourse.data.synth import make_det_scene
+
+    image, labels = make_det_scene(np.random.default_rng(0), size=(480, 480), n_lines=3, layout="scattered",
+                                   curved=1.0)
+    assert any(len(label["points"]) > 4 for label in labels)
+    cv2.imwrite(str(tmp_path / "curved.png"), image)
+    for box_type in ("quad", "poly"):
+        assert main(["predict", "--image_dir", str(tmp_path / "curved.png"), "--rec", "false",
+                     "--det_box_type", box_type, "--json", str(tmp_path / f"{box_type}.json")]) == 0
+    quads = json.loads((tmp_path / "quad.json").read_text())[0]["results"]
+    polys = json.loads((tmp_path / "poly.json").read_text())[0]["results"]
+    assert quads and all(len(r["points"]) == 4 for r in quads)
+    assert any(len(r["points"]) > 4 for r in polys)
