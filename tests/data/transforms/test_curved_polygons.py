@@ -159,19 +159,10 @@ def test_shrink_map_follows_the_curved_glyphs(sample):
 
 
 # ---- CopyPaste, the curved image being the one pasted into ---------------------------------------
-def _ext():
-    img = np.zeros((200, 200, 3), np.uint8)
-    polys = []
-    for k in range(10):
-        x0, y0 = 10 + (k % 5) * 38, 20 + (k // 5) * 90
-        img[y0:y0 + 22, x0:x0 + 30] = RED
-        polys.append([[x0, y0], [x0 + 30, y0], [x0 + 30, y0 + 22], [x0, y0 + 22]])
-    return {"image": img, "polys": np.array(polys, np.float32), "texts": [f"e{k}" for k in range(10)],
-            "ignore_tags": np.zeros(10, bool)}
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_copy_paste_into_a_curved_image(sample, seed):
+    from test_copy_paste import _ext     # ten red 30x25 blocks with their boxes
+
     data = {**_encoded(sample), "ext_data": [_ext()]}
     random.seed(seed)
     np.random.seed(seed)
