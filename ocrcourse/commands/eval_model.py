@@ -45,7 +45,7 @@ def write_predictions(path: str, rows) -> None:
     """`label<TAB>prediction` per row, written atomically (tabs/newlines inside texts become spaces)."""
     from pathlib import Path
 
-    from ocrcourse.weights.cache import atomic_write
+    from ocrcourse.train.checkpoint import atomic_write
 
     def clean(text: str) -> str:
         return text.replace("\t", " ").replace("\n", " ")
