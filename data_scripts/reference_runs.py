@@ -220,19 +220,22 @@ def eval_metrics(history: pd.DataFrame) -> tuple[dict, dict]:
 def initial_metrics(name: str) -> dict:
     """Evaluate the run's starting weights (`ocrcourse eval` with the run's config and overrides):
     the step-0 point of its curve. Prints and returns the metrics."""
-    cmd = [sys.executable, "-m", "ocrcourse.cli", "eval", "-c", REFERENCE_RUNS[name]["config"],
-           "-o", *[resolve_override(o) for o in REFERENCE_RUNS[name]["overrides"]]]
+    cmd = [sys.executable, "-m", "ocrcourse.cli", *map(resolve_override, eval_args(name))]
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     metrics = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     print(f"{name}: initial weights {metrics}", flush=True)
     return metrics
 
 
+def eval_args(name: str, *overrides: str) -> list[str]:
+    """`ocrcourse eval` with the run's config and overrides, plus `overrides` (argv after the cli)."""
+    spec = REFERENCE_RUNS[name]
+    return ["eval", "-c", spec["config"], "-o", *spec["overrides"], *overrides]
+
+
 def predictions_command(name: str) -> list[str]:
     """`ocrcourse eval ... --predictions` on the run's best checkpoint (argv after `python -m ocrcourse.cli`)."""
-    spec = REFERENCE_RUNS[name]
-    return ["eval", "-c", spec["config"], "-o", *spec["overrides"],
-            f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy",
+    return [*eval_args(name, f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy"),
             "--predictions", f"./lessons/reference_runs/{name}/predictions.tsv"]
 
 
