@@ -1,32 +1,44 @@
 # ocrcourse — two commands do all set-up:  `make course`  and  `make test`.
-# Everything lives in .venv; set-up is skipped when the stamp (keyed on pyproject.toml's hash) is current.
+# Everything lives in .venv, installed from the committed lock (requirements/lock-cpu.txt) with uv;
+# set-up is skipped when the stamp (keyed on the lock's and pyproject.toml's hash) is current.
 
+SHELL       := /bin/bash
 PYTHON_BOOT ?= python3
+UV_VERSION  := 0.13.8
 VENV        := .venv
 PY          := $(VENV)/bin/python
-STAMP_HASH  := $(shell (cat pyproject.toml; echo v1) | sha256sum | cut -c1-16)
+UV          := $(VENV)/bin/uv
+LOCK        := requirements/lock-cpu.txt
+STAMP_HASH  := $(shell (cat $(LOCK) requirements/test-nodeps.txt pyproject.toml; echo v2) | sha256sum | cut -c1-16)
 STAMP       := $(VENV)/.installed-$(STAMP_HASH)
 KERNEL_NAME := ocrcourse
 export OCRCOURSE_MODE ?= quick
-export MPLBACKEND     ?= Agg
 export OMP_NUM_THREADS ?= 2
 
-.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs
+.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor
 
 help:
 	@echo "make course  - set up .venv, data and weights, run every lesson (quick mode) with a summary"
 	@echo "make test    - same set-up, then pytest over tests/ and nbval over lessons/ and exercises/"
 	@echo "make lab     - JupyterLab on lessons/ with the '$(KERNEL_NAME)' kernel"
+	@echo "make lock    - re-resolve requirements/lock-*.txt (newest versions in pyproject's ranges, as of today)"
+	@echo "make test-latest - the whole suite in a throw-away env with the newest versions in the ranges"
+	@echo "make test-floor  - the library's pytest suite on the oldest PaddlePaddle the README names"
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# uv (pinned) is the one tool that both makes the lock and installs it.
+$(UV):
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[cpu,dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): $(LOCK) requirements/test-nodeps.txt pyproject.toml | $(UV)
+	# Exactly the locked versions (no resolution here), then the course itself without dependencies.
+	$(UV) pip install --quiet --python $(PY) -r $(LOCK)
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	# PaddleOCR 2.10 is the reference for parity tests and benchmarks only; its own requirements
 	# would pull a second OpenCV build, so it is installed without them.
-	$(PY) -m pip install --quiet --no-deps "paddleocr==2.10.0"
+	$(UV) pip install --quiet --python $(PY) --no-deps -r requirements/test-nodeps.txt
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (ocrcourse)" >/dev/null
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -63,3 +75,42 @@ outputs: setup data weights
 # Regenerate the learner notebooks of exercises/ from their instructor sources.
 exercises: setup
 	$(PY) data_scripts/make_exercises.py
+
+# ---- the lock -----------------------------------------------------------------------------------
+# uv resolves for every platform at once (--universal) and only from releases published before
+# LOCK_DATE, so a re-run on the same day reproduces the same files.
+LOCK_DATE   ?= $(shell date -u +%Y-%m-%d)
+PADDLE_FLOOR := 2.6.2
+UV_COMPILE   = $(UV) pip compile --quiet --universal --python-version 3.11 --exclude-newer $(LOCK_DATE)T00:00:00Z \
+               --custom-compile-command "make lock LOCK_DATE=$(LOCK_DATE)" pyproject.toml
+
+lock: | $(UV)
+	mkdir -p build
+	$(UV_COMPILE) --extra cpu --extra dev -o requirements/lock-cpu.txt
+	$(UV_COMPILE) --extra gpu --extra dev -o requirements/lock-gpu.txt
+	echo "paddlepaddle==$(PADDLE_FLOOR)" > build/floor-constraint.txt
+	$(UV_COMPILE) --extra cpu --extra dev -c build/floor-constraint.txt -o requirements/lock-floor.txt
+
+# ---- drift and floor checks (not CI's job: run them before refreshing the lock) -------------------
+LATEST_VENV := build/venv-latest
+FLOOR_VENV  := build/venv-floor
+
+test-latest: $(STAMP) data weights
+	rm -rf $(LATEST_VENV) && $(UV) venv --quiet --python $(PY) $(LATEST_VENV)
+	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --refresh -e ".[cpu,dev]"
+	$(UV) pip install --quiet --python $(LATEST_VENV)/bin/python --no-deps -r requirements/test-nodeps.txt
+	$(UV) pip list --python $(LATEST_VENV)/bin/python --format freeze > build/latest-versions.txt
+	@echo "newest versions resolved today (differences from the lock):"; \
+	  diff <(grep -E '^[A-Za-z0-9_.-]+==' $(LOCK) | sed 's/ ;.*//' | tr A-Z a-z | sort -u) \
+	       <(tr A-Z a-z < build/latest-versions.txt | sort -u) | grep '^>' || true
+	$(LATEST_VENV)/bin/python -m ipykernel install --sys-prefix --name ocrcourse-latest --display-name "ocrcourse (latest)" >/dev/null
+	$(LATEST_VENV)/bin/python -m pytest tests -q
+	$(LATEST_VENV)/bin/python -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  --nbval-kernel-name ocrcourse-latest -p no:cacheprovider lessons exercises -q
+
+test-floor: $(STAMP) data weights
+	@test -x $(FLOOR_VENV)/bin/python || $(UV) venv --quiet --python $(PY) $(FLOOR_VENV)
+	$(UV) pip install --quiet --python $(FLOOR_VENV)/bin/python -r requirements/lock-floor.txt
+	$(UV) pip install --quiet --python $(FLOOR_VENV)/bin/python --no-deps -e . -r requirements/test-nodeps.txt
+	$(FLOOR_VENV)/bin/python -c "import paddle; print('test-floor: paddle', paddle.__version__)"
+	$(FLOOR_VENV)/bin/python -m pytest tests -q -p no:cacheprovider
