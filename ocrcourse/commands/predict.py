@@ -1,6 +1,8 @@
 """`ocrcourse predict`: run the PP-OCR system on an image or a folder of images.
 
-    ocrcourse predict --image_dir doc/imgs/11.jpg --use_angle_cls --json out.json --vis_dir vis/
+    ocrcourse predict --image_dir doc/imgs/11.jpg --use_angle_cls true --use_gpu false --json out.json
+
+Booleans take PaddleOCR's forms (`--use_angle_cls true`, `--det false`) or the bare switch.
 
 Flags follow PaddleOCR's `tools/infer/predict_system.py` (`--image_dir`, `--use_angle_cls`,
 `--det false`, `--rec false`, `--drop_score`, `--det_model_dir` ...). Without model directories the
@@ -14,6 +16,7 @@ import logging
 from pathlib import Path
 
 from ..errors import ConfigError, DataError
+from ._flags import add_bool_flag
 
 HELP = "run detection + (direction) + recognition on images; print, save JSON and pictures"
 
@@ -22,20 +25,11 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".gif", ".we
 log = logging.getLogger(__name__)
 
 
-def _bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("true", "1", "yes", "y", "on"):
-        return True
-    if value in ("false", "0", "no", "n", "off"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--image_dir", required=True, help="an image file or a folder of images")
-    parser.add_argument("--use_angle_cls", action="store_true", help="classify direction, flip 180-degree crops")
-    parser.add_argument("--det", type=_bool, default=True, help="detect boxes (false: each image is one text line)")
-    parser.add_argument("--rec", type=_bool, default=True, help="recognise text (false: boxes only)")
+    add_bool_flag(parser, "--use_angle_cls", False, "classify direction, flip 180-degree crops")
+    add_bool_flag(parser, "--det", True, "detect boxes (false: each image is one text line)")
+    add_bool_flag(parser, "--rec", True, "recognise text (false: boxes only)")
     parser.add_argument("--json", metavar="OUT", help='write [{"image": path, "results": [...]}, ...] here')
     parser.add_argument("--vis_dir", metavar="DIR", help="save a picture of boxes and texts per image here")
     parser.add_argument("--drop_score", type=float, default=0.5, help="drop lines with a lower confidence")
@@ -47,7 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rec_model_dir", help="exported recogniser; default: official PP-OCRv3")
     parser.add_argument("--cls_model_dir", help="exported direction classifier; default: official v2.0")
     parser.add_argument("--rec_char_dict_path", help="dictionary of --rec_model_dir (default: official)")
-    parser.add_argument("--use_space_char", type=_bool, default=True)
+    add_bool_flag(parser, "--use_space_char", True)
+    # PaddleOCR's device and engine switches: accepted as its docs print them (`--use_gpu false`).
+    add_bool_flag(parser, "--use_gpu", None, "GPU if Paddle sees one (default: auto); true without a GPU runs on the CPU with a note")
+    for flag in ("--enable_mkldnn", "--show_log", "--use_mp", "--use_tensorrt"):
+        add_bool_flag(parser, flag, False, "accepted for PaddleOCR compatibility; no effect here")
     parser.add_argument("--rec_image_shape", default="3, 48, 320", help='"3, 48, 320" (v3) or "3, 32, 320" (v2)')
 
 
@@ -93,7 +91,24 @@ def build_system(args):
                  det_limit_type=args.det_limit_type, det_box_type=args.det_box_type, rec_image_shape=shape, drop_score=args.drop_score)
 
 
+def _choose_device(use_gpu: bool | None) -> None:
+    """PaddleOCR's `--use_gpu`: the GPU when asked for (or by default) and Paddle sees one, else the CPU.
+
+    `--use_gpu true` on a machine without a usable GPU says so and carries on on the CPU."""
+    from ..settings import device
+
+    if use_gpu is None:
+        use_gpu = device() == "gpu"
+    if use_gpu and device() != "gpu":
+        log.warning("--use_gpu true, but this Paddle sees no GPU (CPU build or no device): running on the CPU")
+    if not use_gpu or device() != "gpu":
+        import paddle
+
+        paddle.set_device("cpu")
+
+
 def run(args) -> int:
+    _choose_device(args.use_gpu)
     if not (args.det or args.rec or args.use_angle_cls):
         raise ConfigError("nothing to do: --det false and --rec false need --use_angle_cls")
     images = list_images(args.image_dir)

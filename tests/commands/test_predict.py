@@ -78,3 +78,27 @@ def test_predict_poly_boxes_on_a_curved_line(tmp_path):
     polys = json.loads((tmp_path / "poly.json").read_text())[0]["results"]
     assert quads and all(len(r["points"]) == 4 for r in quads)
     assert any(len(r["points"]) > 4 for r in polys)
+
+
+def test_predict_as_paddleocr_docs_print_it(tmp_path, capsys):
+    """The command of PaddleOCR's quick start, flag for flag: `--use_angle_cls true --use_gpu false`."""
+    cv2.imwrite(str(tmp_path / "page.png"), skimage.data.page())
+    argv = ["predict", "--image_dir", str(tmp_path / "page.png"), "--use_angle_cls", "true", "--use_gpu", "false",
+            "--det", "true", "--rec", "true", "--json", str(tmp_path / "out.json")]
+    assert main(argv) == 0
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["results"][0]["text"] == "Region-based segmentation"
+    assert main(["predict", "--image_dir", str(tmp_path / "page.png"), "--use_angle_cls", "false", "--rec", "False",
+                 "--json", str(tmp_path / "det.json")]) == 0
+    assert set(json.loads((tmp_path / "det.json").read_text())[0]["results"][0]) == {"points"}
+
+
+def test_predict_use_gpu_true_without_a_gpu_runs_on_the_cpu(tmp_path, caplog):
+    import paddle
+
+    cv2.imwrite(str(tmp_path / "page.png"), skimage.data.page())
+    if paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0:
+        pytest.skip("this machine has a GPU")
+    with caplog.at_level("WARNING"):
+        assert main(["predict", "--image_dir", str(tmp_path / "page.png"), "--use_gpu", "true", "--rec", "false"]) == 0
+    assert "sees no GPU" in caplog.text

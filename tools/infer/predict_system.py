@@ -14,9 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-
-def _bool(text: str) -> bool:
-    return str(text).lower() in ("true", "1", "yes", "t", "y")
+from ocrcourse.commands._flags import add_bool_flag  # noqa: E402
 
 
 def _shape(text: str) -> tuple:
@@ -29,15 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--det_model_dir", required=True)
     p.add_argument("--rec_model_dir", required=True)
     p.add_argument("--cls_model_dir", default=None)
-    p.add_argument("--use_angle_cls", type=_bool, default=False)
+    add_bool_flag(p, "--use_angle_cls", False)
     p.add_argument("--rec_char_dict_path", default="ppocr/utils/ppocr_keys_v1.txt")
-    p.add_argument("--use_space_char", type=_bool, default=True)
+    add_bool_flag(p, "--use_space_char", True)
     p.add_argument("--det_limit_side_len", type=int, default=960)
     p.add_argument("--det_limit_type", default="max")
     p.add_argument("--det_db_thresh", type=float, default=0.3)
     p.add_argument("--det_db_box_thresh", type=float, default=0.6)
     p.add_argument("--det_db_unclip_ratio", type=float, default=1.5)
-    p.add_argument("--use_dilation", type=_bool, default=False)
+    add_bool_flag(p, "--use_dilation", False)
     p.add_argument("--det_db_score_mode", default="fast")
     p.add_argument("--rec_image_shape", type=_shape, default=(3, 48, 320))
     p.add_argument("--rec_batch_num", type=int, default=6)
@@ -49,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draw_img_save_dir", default="./inference_results")
     # accepted for PaddleOCR compatibility, unused (CPU-only course, Paddle Inference defaults):
     for flag in ("--use_gpu", "--use_mp", "--enable_mkldnn", "--use_tensorrt", "--show_log", "--save_crop_res"):
-        p.add_argument(flag, type=_bool, default=False)
+        add_bool_flag(p, flag, False)
     for flag in ("--det_algorithm", "--rec_algorithm", "--cpu_threads", "--total_process_num", "--process_id",
                  "--precision", "--gpu_mem", "--vis_font_path"):
         p.add_argument(flag, default=None)
