@@ -1,0 +1,14 @@
+import pytest
+
+from ocrcourse.claims import ClaimError, claim
+
+
+def test_a_true_claim_prints_only_the_claim(capsys):
+    claim("2 is less than 3", 2 < 3, measured=2)
+    assert capsys.readouterr().out == "✓ 2 is less than 3\n"
+
+
+def test_a_false_claim_names_the_claim_and_the_measurement(capsys):
+    with pytest.raises(ClaimError, match=r"'hsv barely changes'.*measured: 7.5"):
+        claim("hsv barely changes", 7.5 < 2, measured=7.5)
+    assert capsys.readouterr().out == ""
