@@ -50,3 +50,36 @@ def test_missing_center_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="export-center"):
         CenterLoss(num_classes=5, feat_dim=3, init_center=True,
                    center_file_path=str(tmp_path / "missing.pkl"))
+
+
+def test_center_file_loads_whenever_the_path_is_set(tmp_path):
+    """PaddleOCR >= 2.4: no init_center switch; a set center_file_path is loaded."""
+    path = _pickle_centers(tmp_path)
+    expected = np.asarray(EX["inputs"]["centers"], "float64")
+    np.testing.assert_array_equal(CenterLoss(num_classes=5, feat_dim=3, center_file_path=str(path)).centers.numpy(),
+                                  expected)
+    # the official config's `init_center: false` next to a path: the old key no longer blocks loading
+    old = CenterLoss(num_classes=5, feat_dim=3, init_center=False, center_file_path=str(path))
+    np.testing.assert_array_equal(old.centers.numpy(), expected)
+
+
+def test_no_path_keeps_random_centers():
+    paddle.seed(3)
+    loss = CenterLoss(num_classes=5, feat_dim=3, init_center=False, center_file_path=None)
+    assert loss.centers.shape == [5, 3]
+    with pytest.raises(ConfigError, match="center_file_path is empty"):
+        CenterLoss(num_classes=5, feat_dim=3, init_center=True)
+
+
+def test_missing_file_without_init_center_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        CenterLoss(num_classes=5, feat_dim=3, center_file_path=str(tmp_path / "train_center.pkl"))
+
+
+@pytest.mark.parametrize("content, what", [({7: np.zeros(3)}, "class 7"), ({1: np.zeros(4)}, "4 numbers"),
+                                           ([np.zeros(3)], "not the")])
+def test_mismatched_center_file_is_a_config_error(tmp_path, content, what):
+    path = tmp_path / "c.pkl"
+    path.write_bytes(pickle.dumps(content))
+    with pytest.raises(ConfigError, match=what):
+        CenterLoss(num_classes=5, feat_dim=3, center_file_path=str(path))

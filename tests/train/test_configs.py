@@ -19,7 +19,8 @@ def test_config_builds(rel):
     from ocrcourse.models import build_model
     from ocrcourse.optim import build_optimizer
     from ocrcourse.postprocess import build_postprocess
-    from ocrcourse.train.trainer import wire_dictionary_size
+    from ocrcourse.errors import ConfigError
+    from ocrcourse.train.trainer import center_file_path, wire_dictionary_size
 
     # the synthetic dictionary does not exist before `make data`: use a packaged one for rec
     cfg = config(rel, *(["Global.character_dict_path=ocrcourse/dicts/en_dict.txt"] if "/rec/" in rel else []))
@@ -28,6 +29,10 @@ def test_config_builds(rel):
         assert cfg[section]["dataset"]["data_dir"].startswith("./train_data/synth")
     post = build_postprocess(cfg["PostProcess"], cfg["Global"])
     arch, loss_cfg = wire_dictionary_size(cfg, post)
+    if center_file_path(cfg):               # the official enhanced-CTC file names ./train_center.pkl
+        with pytest.raises(ConfigError, match="export-center"):     # loaded whenever set (PaddleOCR >= 2.4)
+            build_loss(loss_cfg)
+        loss_cfg["loss_config_list"][1]["CenterLoss"]["center_file_path"] = None
     build_loss(loss_cfg)
     build_metric(cfg["Metric"])
     if not rel.endswith("_quick.yml") and any(k in rel for k in ("dml", "v3_det_cml", "res18")):
