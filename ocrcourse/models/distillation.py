@@ -30,6 +30,11 @@ class DistillationModel(nn.Layer):
             may also carry `pretrained` (path of weights loaded into that sub-model) and
             `freeze_params` (make all its parameters non-trainable).
 
+    A sub-model's `pretrained` loads as in PaddleOCR: tensors whose key is missing or whose shape
+    differs keep their initial values, with a warning, and a file of which no key fits (an ImageNet
+    backbone file) loads nothing and warns. What each load did is kept in `load_reports`
+    ({name: LoadReport}); `Global.strict_load: true` makes the trainer stop on any skipped tensor.
+
     Sub-models are registered under their names in config order, so the state_dict keys are
     prefixed `Student.`, `Student2.`, `Teacher.` exactly as in official distillation
     checkpoints. A frozen sub-model still follows train()/eval(): in training its BN uses batch
@@ -48,6 +53,7 @@ class DistillationModel(nn.Layer):
         from ocrcourse.models.pretrained import load_pretrained   # pretrained imports models
 
         self.model_names = []
+        self.load_reports = {}
         for name, sub_cfg in models.items():
             check_architecture_keys(sub_cfg, where=f"Architecture.Models.{name}", extra=SUBMODEL_KEYS)
             sub_cfg = dict(sub_cfg)
@@ -55,7 +61,8 @@ class DistillationModel(nn.Layer):
             freeze = bool(sub_cfg.pop("freeze_params", False))
             model = BaseModel(sub_cfg)
             if pretrained:
-                load_pretrained(model, pretrained)
+                self.load_reports[name] = load_pretrained(model, pretrained, skip_mismatched=True,
+                                                          allow_no_match=True)
             if freeze:
                 for param in model.parameters():
                     param.trainable = False

@@ -95,8 +95,10 @@ def submodel_prefixes(keys) -> list[str]:
     return list(dict.fromkeys(k.split(".", 1)[0] for k in keys if "." in k))
 
 
-def _select(state: dict, model_keys: set[str], prefix: str | None, source: str):
-    """The part of `state` meant for the model, with the sub-model prefix removed."""
+def _select(state: dict, model_keys: set[str], prefix: str | None, source: str, allow_no_match: bool = False):
+    """The part of `state` meant for the model, with the sub-model prefix removed.
+
+    With `allow_no_match`, a file of which no key fits gives ({}, None) instead of an error."""
     if prefix is None:
         if model_keys & set(state):
             return state, None
@@ -110,6 +112,8 @@ def _select(state: dict, model_keys: set[str], prefix: str | None, source: str):
         elif fitting:
             raise WeightsError(f"{source} holds several sub-models that fit this model {fitting}; "
                                f"choose one with load_pretrained(model, path, prefix=...)")
+        elif allow_no_match:
+            return {}, None
         else:
             raise WeightsError(f"no key of {source} matches the model (file: {next(iter(state))!r}, "
                                f"model: {sorted(model_keys)[0]!r}); is it a checkpoint of another "
@@ -124,7 +128,7 @@ def _select(state: dict, model_keys: set[str], prefix: str | None, source: str):
 
 
 def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | None = None,
-                    skip_mismatched: bool = False) -> LoadReport:
+                    skip_mismatched: bool = False, allow_no_match: bool = False) -> LoadReport:
     """Copy matching tensors from a checkpoint into `model`; return a LoadReport.
 
     Args:
@@ -135,6 +139,9 @@ def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | No
         skip_mismatched: instead of raising, leave tensors whose shape differs at their initial
             values and list them in `report.mismatched`. This is how PaddleOCR fine-tunes an
             official recogniser on a new dictionary: everything loads but the last fc.
+        allow_no_match: instead of raising when no key of the file fits the model, load nothing
+            and return a report with an empty `loaded` (PaddleOCR's rule: warn and train from
+            scratch, e.g. an ImageNet backbone file given to a DistillationModel).
 
     Raises:
         WeightsError: unreadable / truncated file, nothing matches, or (unless skip_mismatched)
@@ -148,7 +155,8 @@ def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | No
         path, state = read_state_dict(path_or_state_dict)
         source = str(path)
     own = model.state_dict()
-    state, prefix = _select(state, set(own), prefix, source)
+    n_file = len(state)
+    state, prefix = _select(state, set(own), prefix, source, allow_no_match)
 
     mismatched = [k for k, v in state.items() if k in own and list(v.shape) != list(own[k].shape)]
     if mismatched and not skip_mismatched:
@@ -164,6 +172,9 @@ def load_pretrained(model: paddle.nn.Layer, path_or_state_dict, prefix: str | No
                         mismatched=mismatched)
     for k in report.loaded:   # in place, tensor by tensor: the model keeps its missing keys
         own[k].set_value(state[k].astype(str(own[k].dtype).replace("paddle.", "")))
-    if not report.complete:
+    if not report.loaded:
+        logger.warning("no tensor of %s fits the model (%d keys in the file, %d in the model): nothing "
+                       "was loaded, the model keeps its initial values\n%s", source, n_file, len(own), report)
+    elif not report.complete:
         logger.warning("%s", report)
     return report

@@ -171,11 +171,13 @@ def save_checkpoint(model: paddle.nn.Layer, optimizer, save_dir: str | os.PathLi
 
 
 def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer=None,
-                    lr_scheduler=None) -> dict:
+                    lr_scheduler=None, strict: bool = False) -> dict:
     """Resume from `prefix` (`Global.checkpoints`): restore model, optimizer, LR scheduler.
 
-    Every model key must be present with the same shape (resume is exact or it fails loudly);
-    use `models.pretrained.load_pretrained` for partial loading and fine-tuning.
+    As PaddleOCR's `load_model`, a model tensor missing from the file or of another shape keeps
+    its initial value and the rest loads, with one warning giving the counts and the first keys.
+    `strict=True` (`Global.strict_load: true`) raises WeightsError instead, so that a resume is
+    exact or fails loudly; use `models.pretrained.load_pretrained` to fine-tune from other weights.
 
     Returns:
         The `.states` dict plus `start_epoch` (the epoch to run next) and `step_in_epoch`
@@ -199,12 +201,24 @@ def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer
     own = unwrap(model).state_dict()
     missing = sorted(set(own) - set(state))
     bad = sorted(k for k in own if k in state and list(own[k].shape) != list(state[k].shape))
-    if missing or bad:
+    if (missing or bad) and strict:
         raise WeightsError(f"checkpoint {files['.pdparams']} does not match the model: missing keys "
                            f"{missing[:5]}{'...' if len(missing) > 5 else ''}, shape mismatches {bad[:5]}; "
                            f"was it saved from this config? To fine-tune use Global.pretrained_model instead")
-    unwrap(model).set_state_dict(state)
-    if optimizer is not None and files[".pdopt"].is_file():
+    if missing or bad:
+        logger.warning("checkpoint %s does not match the model: %d of %d tensors keep their initial values "
+                       "(%d missing from the file, e.g. %s; %d of another shape, e.g. %s); the other %d loaded. "
+                       "Set Global.strict_load: true to stop instead", files[".pdparams"], len(missing) + len(bad),
+                       len(own), len(missing), missing[:3], len(bad), bad[:3], len(own) - len(missing) - len(bad))
+    if missing or bad:        # tensor by tensor: Paddle's set_state_dict warns once per missing key
+        for k in set(own) - set(missing) - set(bad):
+            own[k].set_value(state[k])
+    else:
+        unwrap(model).set_state_dict(state)
+    if optimizer is not None and bad:
+        logger.warning("%s not loaded: its moments belong to tensors of another shape; the optimizer "
+                       "starts fresh", files[".pdopt"])
+    elif optimizer is not None and files[".pdopt"].is_file():
         opt_state = paddle.load(str(files[".pdopt"]))
         if states.get("param_names"):
             opt_state = _rename_optimizer_state(opt_state, states["param_names"], model)

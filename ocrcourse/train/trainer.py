@@ -25,7 +25,7 @@ from ..settings import device, seed_everything
 from .checkpoint import load_checkpoint, unwrap
 from .loop import evaluate, fit
 
-__all__ = ["Trainer", "wire_dictionary_size", "build_for_eval", "build_for_export", "build_for_centers",
+__all__ = ["Trainer", "wire_dictionary_size", "load_pretrained_model", "check_submodel_loads", "build_for_eval", "build_for_export", "build_for_centers",
            "center_file_path", "GLOBAL_KEYS", "PADDLEOCR_GLOBAL_KEYS"]
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class _ToRoot(logging.Handler):
 GLOBAL_KEYS = {
     "epoch_num", "eval_batch_step", "print_batch_step", "save_epoch_step", "save_model_dir",
     "pretrained_model", "checkpoints", "use_amp", "seed", "cal_metric_during_train", "use_visualdl",
-    "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level",
+    "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level", "strict_load",
 }
 # `Global` keys official configs carry that are read elsewhere (transforms, post-process,
 # export, inference tools) or not at all; accepted without a message.
@@ -100,6 +100,45 @@ def _check_global(global_cfg: dict) -> None:
         logger.info("Global keys ignored by the trainer: %s", unknown)
     if "epoch_num" not in global_cfg:
         raise ConfigError("Global.epoch_num is missing: how many epochs to train (e.g. -o Global.epoch_num=2)")
+
+
+def load_pretrained_model(model, g: dict):
+    """Load `Global.pretrained_model` into `model` by PaddleOCR's rules; returns the LoadReport.
+
+    As PaddleOCR's `load_pretrained_params`, a tensor of another shape (a new dictionary's fc)
+    keeps its initial values and a file of which no key fits the model (an ImageNet backbone given
+    to a DistillationModel) loads nothing: both with a warning that counts what was skipped.
+    `Global.strict_load: true` raises WeightsError instead. Course extra: a distillation
+    checkpoint loads its `Student` into a plain model (PaddleOCR would match no key).
+    """
+    from ..models.pretrained import load_pretrained
+
+    strict = bool(g.get("strict_load", False))
+    report = load_pretrained(model, g["pretrained_model"], skip_mismatched=not strict, allow_no_match=not strict)
+    if not report.loaded:
+        logger.warning("Global.pretrained_model %s: no key fits the model, training from scratch (as "
+                       "PaddleOCR); set Global.strict_load: true to stop instead", g["pretrained_model"])
+    elif report.mismatched:
+        logger.warning("Global.pretrained_model: %d tensor(s) of another shape left at their initial "
+                       "values: %s", len(report.mismatched), report.mismatched[:5])
+    return report
+
+
+def check_submodel_loads(model, strict: bool) -> None:
+    """Under `Global.strict_load`, stop when an `Architecture.Models.X.pretrained` skipped tensors.
+
+    A DistillationModel loads each sub-model's `pretrained` as PaddleOCR does (warn and skip, see
+    models/distillation.py) and keeps the reports; strict mode turns a skipped shape or a file
+    that fits nothing into a WeightsError.
+    """
+    from ..errors import WeightsError
+
+    if not strict:
+        return
+    for name, report in (getattr(unwrap(model), "load_reports", None) or {}).items():
+        if report.mismatched or not report.loaded:
+            raise WeightsError(f"Architecture.Models.{name}.pretrained does not fit the sub-model "
+                               f"(Global.strict_load is true):\n{report}")
 
 
 def _amp_scaler(g: dict):
@@ -173,16 +212,12 @@ class Trainer:
                                                   step_each_epoch=len(train_loader), model=model)
         metric = build_metric(cfg["Metric"]) if cfg.get("Metric") else None
         resume, load_report = {}, None
+        check_submodel_loads(model, strict=bool(g.get("strict_load", False)))
         if g.get("checkpoints"):
-            resume = load_checkpoint(g["checkpoints"], model, optimizer, lr_scheduler)
+            resume = load_checkpoint(g["checkpoints"], model, optimizer, lr_scheduler,
+                                     strict=bool(g.get("strict_load", False)))
         elif g.get("pretrained_model"):
-            from ..models.pretrained import load_pretrained
-            # As PaddleOCR's load_model: a tensor whose shape differs (a new dictionary's fc) keeps
-            # its initial values, with a warning, so official weights fine-tune on your own charset.
-            load_report = load_pretrained(model, g["pretrained_model"], skip_mismatched=True)
-            if load_report.mismatched:
-                logger.warning("Global.pretrained_model: %d tensor(s) of another shape left at their initial "
-                               "values: %s", len(load_report.mismatched), load_report.mismatched[:5])
+            load_report = load_pretrained_model(model, g)
         if _distributed():
             model = paddle.DataParallel(model)
         trainer = cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
@@ -259,11 +294,11 @@ def _model_with_weights(cfg: dict, post_process):
     g = cfg["Global"]
     arch, _ = wire_dictionary_size(cfg, post_process)
     model = build_model(arch)
+    check_submodel_loads(model, strict=bool(g.get("strict_load", False)))
     if g.get("checkpoints"):
-        load_checkpoint(g["checkpoints"], model)
+        load_checkpoint(g["checkpoints"], model, strict=bool(g.get("strict_load", False)))
     elif g.get("pretrained_model"):
-        from ..models.pretrained import load_pretrained
-        load_pretrained(model, g["pretrained_model"])
+        load_pretrained_model(model, g)
     else:
         logger.warning("neither Global.checkpoints nor Global.pretrained_model is set: the model has "
                        "random weights")

@@ -65,12 +65,12 @@ def test_load_restores_model_optimizer_and_schedule(tmp_path):
         np.testing.assert_allclose(v.numpy(), expected[k], rtol=1e-6, atol=1e-7)
 
 
-def test_load_rejects_a_checkpoint_of_another_model(tmp_path):
+def test_strict_load_rejects_a_checkpoint_of_another_model(tmp_path):
     model, opt, _ = _model_and_optimizer()
     save_checkpoint(model, opt, tmp_path, "latest", epoch=1, global_step=1)
     other = paddle.nn.Sequential(paddle.nn.Linear(3, 5))
     with pytest.raises(WeightsError, match="does not match"):
-        load_checkpoint(tmp_path / "latest", other)
+        load_checkpoint(tmp_path / "latest", other, strict=True)
     with pytest.raises(WeightsError, match="not found"):
         load_checkpoint(tmp_path / "nothing", model)
 
@@ -127,3 +127,25 @@ def test_a_torn_set_is_detected_at_resume(tmp_path):
     restored, ropt, _ = _model_and_optimizer(5)
     with pytest.raises(WeightsError, match="torn"):
         load_checkpoint(tmp_path / "a" / "latest", restored, ropt)
+
+
+def test_default_load_warns_and_skips_as_paddleocr(tmp_path, caplog):
+    """PaddleOCR's load_model: a missing key or another shape keeps its initial value, with a warning."""
+    model, opt, _ = _model_and_optimizer()
+    save_checkpoint(model, opt, tmp_path, "latest", epoch=1, global_step=1)
+    paddle.seed(5)
+    other = paddle.nn.Sequential(paddle.nn.Linear(3, 4), paddle.nn.BatchNorm1D(4), paddle.nn.Linear(4, 3),
+                                 paddle.nn.Linear(3, 1))
+    before = {k: v.numpy().copy() for k, v in other.state_dict().items()}
+    opt2 = paddle.optimizer.Adam(parameters=other.parameters())
+    with caplog.at_level("WARNING", logger="ocrcourse.train.checkpoint"):
+        states = load_checkpoint(tmp_path / "latest", other, opt2)
+    assert states["start_epoch"] == 2
+    saved = model.state_dict()
+    after = other.state_dict()
+    np.testing.assert_array_equal(after["0.weight"].numpy(), saved["0.weight"].numpy())   # same shape: loaded
+    for k in ("2.weight", "2.bias", "3.weight", "3.bias"):                              # shape / missing: kept
+        np.testing.assert_array_equal(after[k].numpy(), before[k])
+    text = caplog.text
+    assert "4 of 10 tensors keep their initial values (2 missing from the file" in text
+    assert "2 of another shape" in text and "optimizer starts fresh" in text
