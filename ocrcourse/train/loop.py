@@ -50,6 +50,7 @@ from ..errors import DataError
 from ..losses.checks import NonFiniteError
 from ..settings import seed_everything
 from .checkpoint import save_checkpoint, unwrap
+from .stats import SmoothedStats
 
 __all__ = ["TrainState", "train_step", "train_one_epoch", "evaluate", "fit", "eval_schedule"]
 
@@ -214,14 +215,20 @@ def _eval_due(step: int, start: int, every: int) -> bool:
     return step > start and (step - start) % every == 0
 
 
-def _log_step(s: TrainState, print_batch_step: int, visualdl) -> None:
+def _log_step(s: TrainState, print_batch_step: int, visualdl, stats: SmoothedStats,
+              last_in_epoch: bool = False) -> None:
+    """Smooth lr, losses and training metrics; send them to VisualDL and print every
+    `print_batch_step` steps and at an epoch's last batch (PaddleOCR's medians and cadence)."""
+    metrics = {k: v for k, v in s.train_metrics.items() if isinstance(v, (int, float))}
+    stats.update({"lr": s.lr, **s.losses, **metrics})
+    smoothed = stats.get()
     if visualdl is not None:
-        for k, v in {**s.losses, "lr": s.lr}.items():
+        for k, v in smoothed.items():
             visualdl.add_scalar(f"TRAIN/{k}", v, s.step)
-    if print_batch_step and s.step % print_batch_step == 0:
-        parts = {k: v for k, v in {**s.losses, **s.train_metrics}.items() if isinstance(v, float)}
-        logger.info("epoch %d step %d lr %.6g %s", s.epoch, s.step, s.lr,
-                    " ".join(f"{k}: {v:.5f}" for k, v in parts.items()))
+    if print_batch_step and (s.step % print_batch_step == 0 or last_in_epoch):
+        lr = smoothed.pop("lr")
+        logger.info("epoch %d step %d lr %.6g %s", s.epoch, s.step, lr,
+                    " ".join(f"{k}: {v:.6f}" for k, v in smoothed.items()))
 
 
 def _report_skipped(loader) -> None:
@@ -244,6 +251,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         eval_loader=None, post_process=None, metric=None, main_indicator: str | None = None,
         save_model_dir: str | None = None, eval_batch_step=(0, 2000), print_batch_step: int = 10,
         save_epoch_step: int = 1, max_steps: int | None = None, cal_metric_during_train: bool = False,
+        log_smooth_window: int = 20,
         seed: int = 1024, resume: dict | None = None, on_step: Callable | None = None,
         on_eval: Callable | None = None, scaler=None, visualdl=None, config: dict | None = None,
         progress: bool = True):
@@ -254,8 +262,9 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         eval_loader, post_process, metric: evaluation (skipped when any is None).
         main_indicator: the metric key that picks `best_accuracy` (default: metric.main_indicator).
         save_model_dir: where checkpoints, `train.log`'s companion `history.csv` go (None: nowhere).
-        eval_batch_step, print_batch_step, save_epoch_step, max_steps, cal_metric_during_train:
-            the `Global` keys of the same names.
+        eval_batch_step, print_batch_step, save_epoch_step, max_steps, cal_metric_during_train,
+        log_smooth_window: the `Global` keys of the same names (logged values are medians over
+            the last `log_smooth_window` steps, as PaddleOCR's; the history keeps raw values).
         seed: each epoch starts with `seed_everything(seed + epoch)`.
         resume: the dict `load_checkpoint` returned (start_epoch, global_step, step_in_epoch,
             best_model_dict), to continue a run.
@@ -279,6 +288,8 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
     if main_indicator and main_indicator not in state.best:
         state.best[main_indicator] = 0.0
     rows: list[dict] = []
+    stats = SmoothedStats(log_smooth_window)
+    n_batches = len(train_loader) if hasattr(train_loader, "__len__") else None
     out_dir = Path(save_model_dir) if save_model_dir and rank == 0 else None
 
     def save(prefix: str, epoch_done: int, step_in_epoch: int = 0):
@@ -295,7 +306,8 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
     def after_step(s: TrainState):
         row = {"step": s.step, "epoch": s.epoch, "lr": s.lr, **s.losses, **s.train_metrics}
         rows.append(row)
-        _log_step(s, print_batch_step, visualdl if rank == 0 else None)
+        _log_step(s, print_batch_step, visualdl if rank == 0 else None, stats,
+                  last_in_epoch=n_batches is not None and s.step_in_epoch >= n_batches)
         if on_step is not None:
             on_step(s)
         if can_eval and rank == 0 and _eval_due(s.step, start_eval, every):

@@ -41,12 +41,12 @@ class _ToRoot(logging.Handler):
 GLOBAL_KEYS = {
     "epoch_num", "eval_batch_step", "print_batch_step", "save_epoch_step", "save_model_dir",
     "pretrained_model", "checkpoints", "use_amp", "seed", "cal_metric_during_train", "use_visualdl",
-    "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level", "strict_load",
+    "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level", "strict_load", "log_smooth_window",
 }
 # `Global` keys official configs carry that are read elsewhere (transforms, post-process,
 # export, inference tools) or not at all; accepted without a message.
 PADDLEOCR_GLOBAL_KEYS = {
-    "use_gpu", "use_xpu", "use_npu", "use_mlu", "log_smooth_window", "save_inference_dir", "infer_img",
+    "use_gpu", "use_xpu", "use_npu", "use_mlu", "save_inference_dir", "infer_img",
     "save_res_path", "distributed", "d2s_train_image_shape", "debug", "character_dict_path",
     "character_type", "max_text_length", "infer_mode", "use_space_char", "load_static_weights",
     "label_list", "amp_custom_black_list", "amp_custom_white_list", "amp_dtype", "use_sync_bn",
@@ -271,6 +271,7 @@ class Trainer:
                 print_batch_step=int(g.get("print_batch_step", 10)),
                 save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=g.get("max_steps"),
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
+                log_smooth_window=int(g.get("log_smooth_window", 20)),
                 seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
                 scaler=_amp_scaler(g), visualdl=visualdl, config=self.cfg, progress=progress)
         finally:
