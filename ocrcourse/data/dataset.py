@@ -27,11 +27,34 @@ from .operators import create_operators
 from .transforms.decode import DecodeImage
 from .transforms.iaa_augment import apply_pending_warp
 
-__all__ = ["SimpleDataSet"]
+__all__ = ["SimpleDataSet", "parse_label_line"]
 
 log = logging.getLogger(__name__)
 _COUNTS = ("missing", "corrupt", "dropped")     # what `skipped` counts
 EXT_TRIES = 100                                 # random samples tried per extra sample, then DataError
+
+
+def parse_label_line(path: str, n: int, raw: bytes, delimiter: str = "\t", checks: list = ()) -> tuple:
+    """Line `n` of label file `path` (raw bytes) -> (image, label, "path:n"), as training reads it.
+
+    Only the text between the first and second `delimiter` is the label. `checks` are the label
+    ops' `check_label` functions (DetLabelEncode's JSON check). Raises LabelFormatError.
+    Also used by `ocrcourse check-data`, so its report matches what training would do.
+    """
+    try:
+        line = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise LabelFormatError(path, n, "the line is not UTF-8 text") from None
+    parts = line.split(delimiter)
+    if len(parts) < 2 or not parts[0]:
+        raise LabelFormatError(path, n, f"expected 'image_path{delimiter!r}label' "
+                               "(a tab between the image path and its label)", line)
+    for check in checks:
+        try:
+            check(parts[1])
+        except ValueError as exc:
+            raise LabelFormatError(path, n, str(exc), line) from None
+    return parts[0], parts[1], f"{path}:{n}"
 
 
 class SimpleDataSet(paddle.io.Dataset):
@@ -44,7 +67,10 @@ class SimpleDataSet(paddle.io.Dataset):
         label_file_list: one or more label files (a single path is accepted too).
         transforms: the YAML list of ops (see `create_operators`).
         ratio_list: fraction of each label file to use (one number for all files); in training
-            (or when < 1) a seeded random subset of that size is drawn, as in PaddleOCR.
+            (or when < 1) a seeded random subset of that size is drawn, as in PaddleOCR. With a
+            ratio < 1 `need_reset` is true and the training loop calls `resample(epoch)` before
+            every epoch, so each epoch sees a new subset (PaddleOCR rebuilds its loader with the
+            epoch as seed).
         ext_op_transform_idx: how many of the first ops prepare the extra samples an op such as
             CopyPaste (`ext_data_num = 1`) or RecConAug asks for (2: decode + label encode).
         delimiter: separator between image path and label.
@@ -71,14 +97,22 @@ class SimpleDataSet(paddle.io.Dataset):
         self.ops = create_operators(transforms or [], global_config)
         checks = [op.check_label for op in self.ops if hasattr(op, "check_label")]
         self.label_files = files
-        self.samples = self._read_label_files(files, ratios, seed, checks)   # [(path, label, where)]
-        if self.mode == "train" and shuffle:
-            random.Random(seed).shuffle(self.samples)
+        self._ratios, self._checks, self._shuffle = ratios, checks, shuffle
+        self.need_reset = any(r < 1.0 for r in ratios)     # PaddleOCR's name: a new subset per epoch
+        self.resample(seed)
         self.ext_op_transform_idx = ext_op_transform_idx
         self.ext_data_num = next((op.ext_data_num for op in self.ops if hasattr(op, "ext_data_num")), 0)
         self._counts = multiprocessing.Array("l", len(_COUNTS))   # shared with worker processes
 
     # ---- loading the label files -------------------------------------------------------------
+    def resample(self, seed: int | None) -> None:
+        """(Re)draw the lines of every label file with `seed`: the ratio_list subset, then the
+        shuffle in training. PaddleOCR draws both with the same seed, the epoch number from the
+        second build on; `fit` calls this with the epoch when `need_reset` is true."""
+        self.samples = self._read_label_files(self.label_files, self._ratios, seed, self._checks)
+        if self.mode == "train" and self._shuffle:
+            random.Random(seed).shuffle(self.samples)
+
     def _read_label_files(self, files: list, ratios: list, seed, checks: list) -> list:
         samples = []
         for path, ratio in zip(files, ratios):
@@ -93,20 +127,7 @@ class SimpleDataSet(paddle.io.Dataset):
         return samples
 
     def _parse_line(self, path: str, n: int, raw: bytes, checks: list) -> tuple:
-        try:
-            line = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise LabelFormatError(path, n, "the line is not UTF-8 text") from None
-        parts = line.split(self.delimiter)
-        if len(parts) < 2 or not parts[0]:
-            raise LabelFormatError(path, n, f"expected 'image_path{self.delimiter!r}label' "
-                                   "(a tab between the image path and its label)", line)
-        for check in checks:
-            try:
-                check(parts[1])
-            except ValueError as exc:
-                raise LabelFormatError(path, n, str(exc), line) from None
-        return parts[0], parts[1], f"{path}:{n}"
+        return parse_label_line(path, n, raw, self.delimiter, checks)
 
     # ---- reading one sample ------------------------------------------------------------------
     def _read(self, k: int):
