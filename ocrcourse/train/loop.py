@@ -21,6 +21,8 @@ Departures, on purpose:
 - `eval_batch_step: [start, every]` evaluates after optimiser step N when N > start and
   (N - start) % every == 0 (PaddleOCR tests the step counter before incrementing it, one step
   earlier); an int means [0, every].
+- With `ratio_list < 1` the train dataset draws a new subset before every epoch with the epoch
+  as seed, as PaddleOCR's rebuilt loader does (kept: PaddleOCR's first epoch also uses seed 1).
 - Every epoch re-seeds Python / NumPy / Paddle with `seed + epoch`, so an epoch's data order,
   augmentation and dropout do not depend on what ran before: a resumed run repeats an
   uninterrupted one exactly (see tests/train/test_resume.py).
@@ -231,6 +233,12 @@ def _log_step(s: TrainState, print_batch_step: int, visualdl, stats: SmoothedSta
                     " ".join(f"{k}: {v:.6f}" for k, v in smoothed.items()))
 
 
+def _dataset(loader):
+    """The dataset behind a loader (build_dataloader wraps it in a guard), or None."""
+    dataset = getattr(loader, "dataset", None)
+    return getattr(dataset, "dataset", dataset)
+
+
 def _report_skipped(loader) -> None:
     """Log the images the dataset skipped this epoch (SimpleDataSet.report: missing, corrupt, dropped)."""
     dataset = getattr(loader, "dataset", None)
@@ -326,6 +334,9 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
     for epoch in range(state.epoch, epochs + 1):
         state.epoch = epoch
         seed_everything(seed + epoch)
+        dataset = _dataset(train_loader)
+        if getattr(dataset, "need_reset", False):
+            dataset.resample(epoch)            # ratio_list < 1: a new subset, seeded with the epoch
         sampler = getattr(train_loader, "batch_sampler", None)
         if hasattr(sampler, "set_epoch"):
             sampler.set_epoch(epoch)           # DistributedBatchSampler: a new shuffle per epoch
