@@ -51,6 +51,7 @@ import paddle
 from ..errors import DataError
 from ..losses.checks import NonFiniteError
 from ..settings import seed_everything
+from .amp import AmpConfig, to_float32
 from .checkpoint import save_checkpoint, unwrap
 from .stats import SmoothedStats
 
@@ -119,16 +120,21 @@ def _losses(loss_fn, preds, batch, step: int) -> dict:
 
 
 def train_step(model, batch: list, loss_fn, optimizer, lr_scheduler=None, step: int = 0,
-               scaler=None) -> tuple[object, dict, float]:
-    """One optimiser step on one batch; returns (predictions, loss dict, lr used for this step)."""
+               amp: AmpConfig | None = None) -> tuple[object, dict, float]:
+    """One optimiser step on one batch; returns (predictions, loss dict, lr used for this step).
+
+    With `amp` (train/amp.py, GPU only) the forward pass runs under auto_cast and the loss, as in
+    PaddleOCR, outside it on the predictions cast to float32; the loss is scaled by `amp.scaler`.
+    """
     lr = float(optimizer.get_lr())
-    if scaler is not None:                               # mixed precision (GPU only)
-        with paddle.amp.auto_cast():
+    if amp is not None:                                  # mixed precision (GPU only)
+        with amp.autocast():
             preds = _forward(model, batch)
-            losses = _losses(loss_fn, preds, batch, step)
-        scaled = scaler.scale(losses["loss"])
+        preds = to_float32(preds)
+        losses = _losses(loss_fn, preds, batch, step)
+        scaled = amp.scaler.scale(losses["loss"])
         scaled.backward()
-        scaler.minimize(optimizer, scaled)
+        amp.scaler.minimize(optimizer, scaled)
     else:
         preds = _forward(model, batch)
         losses = _losses(loss_fn, preds, batch, step)
@@ -153,7 +159,7 @@ def _numpy_batch(batch: list) -> list:
 
 def train_one_epoch(model, loader, loss_fn, optimizer, lr_scheduler, state: TrainState, *,
                     max_steps: int | None = None, skip: int = 0, post_process=None, metric=None,
-                    after_step: Callable[[TrainState], None] | None = None, scaler=None,
+                    after_step: Callable[[TrainState], None] | None = None, amp: AmpConfig | None = None,
                     progress: bool = True) -> bool:
     """Train on every batch of `loader` once (minus the first `skip`, already trained on).
 
@@ -177,7 +183,7 @@ def train_one_epoch(model, loader, loss_fn, optimizer, lr_scheduler, state: Trai
             bar.update(1)
             if state.step_in_epoch <= skip:       # resuming inside an epoch: these batches are done
                 continue
-            preds, losses, lr = train_step(model, batch, loss_fn, optimizer, lr_scheduler, state.step, scaler)
+            preds, losses, lr = train_step(model, batch, loss_fn, optimizer, lr_scheduler, state.step, amp)
             state.step += 1
             state.lr = lr
             state.losses = {k: _mean(v) for k, v in losses.items()}
@@ -196,15 +202,23 @@ def train_one_epoch(model, loader, loss_fn, optimizer, lr_scheduler, state: Trai
         del batches        # stops the prefetch thread now, not when garbage collection gets to it
 
 
-def evaluate(model, loader, post_process, metric) -> dict:
-    """Run `model` in eval mode over `loader`; returns `metric.get_metric()`."""
+def evaluate(model, loader, post_process, metric, amp: AmpConfig | None = None) -> dict:
+    """Run `model` in eval mode over `loader`; returns `metric.get_metric()`.
+
+    With `amp` the forward pass runs under auto_cast and the predictions are cast to float32
+    before post-processing, as PaddleOCR's `eval` does when training with AMP."""
     was_training = model.training
     model.eval()
     if hasattr(metric, "reset"):
         metric.reset()
     with paddle.no_grad():
         for batch in loader:
-            preds = _forward(model, batch)
+            if amp is not None:
+                with amp.autocast(training=False):
+                    preds = _forward(model, batch)
+                preds = to_float32(preds)
+            else:
+                preds = _forward(model, batch)
             numpy_batch = _numpy_batch(batch)
             metric(post_process(preds, numpy_batch[1]), numpy_batch)
     result = metric.get_metric()
@@ -261,7 +275,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         save_epoch_step: int = 1, max_steps: int | None = None, cal_metric_during_train: bool = False,
         log_smooth_window: int = 20,
         seed: int = 1024, resume: dict | None = None, on_step: Callable | None = None,
-        on_eval: Callable | None = None, scaler=None, visualdl=None, config: dict | None = None,
+        on_eval: Callable | None = None, amp: AmpConfig | None = None, visualdl=None, config: dict | None = None,
         progress: bool = True):
     """Train for `epochs` epochs (or `max_steps` steps); returns the history as a DataFrame.
 
@@ -277,7 +291,8 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         resume: the dict `load_checkpoint` returned (start_epoch, global_step, step_in_epoch,
             best_model_dict), to continue a run.
         on_step(state), on_eval(state): callbacks, e.g. to draw live curves in a notebook.
-        scaler: a `paddle.amp.GradScaler` for mixed precision (GPU), else None.
+        amp: mixed precision settings from `train.amp.setup_amp` (GPU), else None: training and
+            evaluation forward passes run under its auto_cast.
         visualdl: a VisualDL `LogWriter` or None.
 
     Returns:
@@ -319,7 +334,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         if on_step is not None:
             on_step(s)
         if can_eval and rank == 0 and _eval_due(s.step, start_eval, every):
-            s.metrics = evaluate(unwrap(model), eval_loader, post_process, metric)   # rank 0 alone
+            s.metrics = evaluate(unwrap(model), eval_loader, post_process, metric, amp)   # rank 0 alone
             row.update({f"eval_{k}": v for k, v in s.metrics.items()})
             _log_eval(s, visualdl)
             if main_indicator and s.metrics.get(main_indicator, -math.inf) >= s.best.get(main_indicator, 0.0):
@@ -343,7 +358,7 @@ def fit(model, train_loader, loss_fn, optimizer, lr_scheduler=None, *, epochs: i
         try:
             stopped = train_one_epoch(model, train_loader, loss_fn, optimizer, lr_scheduler, state,
                                       max_steps=max_steps, skip=skip, post_process=train_pair[0],
-                                      metric=train_pair[1], after_step=after_step, scaler=scaler,
+                                      metric=train_pair[1], after_step=after_step, amp=amp,
                                       progress=progress and rank == 0)
         except DataError as err:
             write_history()

@@ -21,7 +21,8 @@ from pathlib import Path
 import paddle
 
 from ..errors import ConfigError
-from ..settings import device, seed_everything
+from ..settings import seed_everything
+from .amp import setup_amp
 from .checkpoint import load_checkpoint, unwrap
 from .loop import evaluate, fit
 
@@ -42,6 +43,7 @@ GLOBAL_KEYS = {
     "epoch_num", "eval_batch_step", "print_batch_step", "save_epoch_step", "save_model_dir",
     "pretrained_model", "checkpoints", "use_amp", "seed", "cal_metric_during_train", "use_visualdl",
     "max_steps", "scale_loss", "use_dynamic_loss_scaling", "amp_level", "strict_load", "log_smooth_window",
+    "amp_dtype", "amp_custom_black_list", "amp_custom_white_list",
 }
 # `Global` keys official configs carry that are read elsewhere (transforms, post-process,
 # export, inference tools) or not at all; accepted without a message.
@@ -49,7 +51,7 @@ PADDLEOCR_GLOBAL_KEYS = {
     "use_gpu", "use_xpu", "use_npu", "use_mlu", "save_inference_dir", "infer_img",
     "save_res_path", "distributed", "d2s_train_image_shape", "debug", "character_dict_path",
     "character_type", "max_text_length", "infer_mode", "use_space_char", "load_static_weights",
-    "label_list", "amp_custom_black_list", "amp_custom_white_list", "amp_dtype", "use_sync_bn",
+    "label_list", "use_sync_bn",
     "uniform_output_enabled", "class_path", "is_float16", "use_tensorrt",
 }
 
@@ -141,16 +143,6 @@ def check_submodel_loads(model, strict: bool) -> None:
                                f"(Global.strict_load is true):\n{report}")
 
 
-def _amp_scaler(g: dict):
-    if not g.get("use_amp"):
-        return None
-    if device() != "gpu":
-        logger.info("Global.use_amp is set but there is no GPU: training in float32 on CPU")
-        return None
-    return paddle.amp.GradScaler(init_loss_scaling=g.get("scale_loss", 1.0),
-                                 use_dynamic_loss_scaling=g.get("use_dynamic_loss_scaling", False))
-
-
 def _visualdl(g: dict, rank: int):
     if not g.get("use_visualdl") or rank != 0:
         return None
@@ -218,11 +210,13 @@ class Trainer:
                                      strict=bool(g.get("strict_load", False)))
         elif g.get("pretrained_model"):
             load_report = load_pretrained_model(model, g)
+        model, optimizer, amp = setup_amp(g, model, optimizer)     # after loading, before DataParallel
         if _distributed():
             model = paddle.DataParallel(model)
         trainer = cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
                       metric, resume)
         trainer.load_report = load_report      # what `pretrained_model` loaded (None when not used)
+        trainer.amp = amp                      # mixed precision settings (None: float32)
         return trainer
 
     def _log_file(self):
@@ -273,7 +267,7 @@ class Trainer:
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
                 log_smooth_window=int(g.get("log_smooth_window", 20)),
                 seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
-                scaler=_amp_scaler(g), visualdl=visualdl, config=self.cfg, progress=progress)
+                amp=getattr(self, "amp", None), visualdl=visualdl, config=self.cfg, progress=progress)
         finally:
             if visualdl is not None:
                 visualdl.close()
@@ -284,7 +278,7 @@ class Trainer:
         """The metric dict over the Eval set (what `ocrcourse eval` prints)."""
         if self.eval_loader is None or self.metric is None or self.post_process is None:
             raise ConfigError("evaluate needs Eval, PostProcess and Metric sections in the config")
-        return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric)
+        return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric, getattr(self, "amp", None))
 
 
 # ---------------------------------------------------------------- eval / export / export-center

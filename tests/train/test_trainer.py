@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from ocrcourse.postprocess import build_postprocess
-from ocrcourse.train.trainer import _amp_scaler, _check_global, wire_dictionary_size
+from ocrcourse.train.amp import setup_amp
+from ocrcourse.train.trainer import _check_global, wire_dictionary_size
 
 from smoke import config
 
@@ -50,7 +51,8 @@ def test_official_global_keys_are_accepted_and_unknown_ones_logged(caplog):
 
 
 def test_use_amp_is_a_logged_no_op_on_cpu(caplog):
+    model, opt = object(), object()
     with caplog.at_level(logging.INFO, logger="ocrcourse"):
-        assert _amp_scaler({"use_amp": True}) is None
+        assert setup_amp({"use_amp": True}, model, opt, on_device="cpu") == (model, opt, None)
     assert "use_amp" in caplog.text
-    assert _amp_scaler({"use_amp": False}) is None
+    assert setup_amp({"use_amp": False}, model, opt) == (model, opt, None)
