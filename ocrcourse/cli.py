@@ -28,6 +28,7 @@ COMMANDS = {
     "export-center": "export_center",
     "adapt-rec": "adapt_rec",
     "grade": "grade",
+    "check-data": "check_data",
 }
 
 
