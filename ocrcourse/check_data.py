@@ -341,7 +341,8 @@ def check_lr(cfg: dict, config_path, cards: int) -> Finding | None:
         total = OFFICIAL_CARDS * ref_batch
         if abs(values[0] - ref_lr) > 1e-9 * ref_lr or yours >= total:
             return None
-        why = (f"{key} {values[0]:g} is {origin}'s value, tuned for {OFFICIAL_CARDS} cards x {ref_batch} = "
+        shown = f"{values[0]:g}" if len(values) == 1 else str(values)
+        why = (f"{key} {shown} is {origin}'s value, tuned for {OFFICIAL_CARDS} cards x {ref_batch} = "
                f"{total} images per step; you have {cards} card(s) x {batch} = {yours}")
         extra = ""
     elif (cfg.get("Global") or {}).get("distributed") and cards == 1:

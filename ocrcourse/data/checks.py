@@ -220,8 +220,8 @@ def check_space_char(texts: list, charset: set) -> Finding | None:
 
 def check_text_length(texts: list, max_text_length: int, keep_below: int | None = None) -> Finding | None:
     """Texts training drops as too long: CTC keeps len <= max_text_length; a SAR branch
-    (MultiLabelEncode) also drops len >= max_text_length - 1 (`keep_below`)."""
-    limit = max_text_length if keep_below is None else min(max_text_length, keep_below - 1)
+    (MultiLabelEncode) also drops len >= max_text_length - 1, `keep_below` being its max_text_length."""
+    limit = max_text_length if keep_below is None else min(max_text_length, keep_below - 2)
     long = [(w, len(t)) for w, t in texts if len(t) > limit]
     if not long:
         return None

@@ -232,7 +232,7 @@ def test_lr_tuned_for_more_cards(tmp_path):
     # Piecewise values are scaled together
     cfg = load_config(ROOT / "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml")
     f = check_lr(cfg, ROOT / "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_quick.yml", cards=1)
-    assert f.fix.startswith("-o Optimizer.lr.values=[1.2e-05,1.2e-06]")
+    assert f.fix.startswith("-o Optimizer.lr.values=[1.6e-05,1.6e-06]")   # 16 of 1024 images per step
 
 
 @pytest.mark.parametrize("origin", sorted(OFFICIAL_RECIPES))
