@@ -8,6 +8,7 @@ Where is X:
     layers.py          ConvBNLayer, SEModule, ResidualUnit, make_divisible (MobileNetV3 blocks)
     base_model.py      BaseModel: Backbone -> Neck -> Head
     distillation.py    DistillationModel: Student / Student2 / Teacher sub-models
+    reparam.py         reparameterize(model): fuse PP-LCNetV3's training branches (PP-OCRv4 export)
     pretrained.py      load_pretrained(model, path) for plain and distillation checkpoints
     weight_origin.py   weight_origin(state, sources, parts): which file each part's weights came from
     backbones/, necks/, heads/: one file per YAML name; registries in each `__init__.py`
@@ -20,8 +21,10 @@ from ocrcourse.errors import ConfigError
 
 from .base_model import ARCHITECTURE_KEYS, BaseModel
 from .distillation import DistillationModel
+from .reparam import is_reparameterized, reparameterize
 
-__all__ = ["ARCHITECTURES", "build_model", "build_from_config", "BaseModel", "DistillationModel"]
+__all__ = ["ARCHITECTURES", "build_model", "build_from_config", "BaseModel", "DistillationModel",
+           "reparameterize", "is_reparameterized"]
 
 # `Architecture.name` -> class; without a name PaddleOCR builds a BaseModel.
 ARCHITECTURES = {"BaseModel": BaseModel, "DistillationModel": DistillationModel}

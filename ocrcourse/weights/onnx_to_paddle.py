@@ -33,12 +33,13 @@ import numpy as np
 from ..errors import WeightsError
 
 __all__ = ["ConversionReport", "read_onnx_weights", "read_onnx_metadata", "static_names",
-           "offset_names", "cls_v20_name", "by_static_name", "by_cls_v20_name", "convert_weights"]
+           "offset_names", "cls_v20_name", "by_static_name", "by_cls_v20_name", "by_rep_static_name",
+           "convert_weights"]
 
 # `conv2d_5.w_0` -> family `conv2d`, index 5, kind `w_0`
 _STATIC_NAME = re.compile(r"(?P<family>[a-z][a-z0-9_]*?)_(?P<index>\d+)\.(?P<kind>[wb]_\d+)")
 # paddle2onnx helper constants (reshape targets, scalars): not weights
-_HELPER_CONSTANT = re.compile(r"Constant[_@]\d+|.*\.tmp_\d+")
+_HELPER_CONSTANT = re.compile(r"Constant[_@]\d+|.*\.tmp_\d+|p2o\.helper\.constant\.\d+")
 
 
 @dataclass
@@ -182,6 +183,87 @@ def by_cls_v20_name(model, onnx_names) -> tuple[dict[str, str], dict[str, int]]:
     return {key: cls_v20_name(key) for key in model.state_dict()}, {}
 
 
+# Learnable affine blocks of PP-LCNetV3, as the v4 graphs name them (facts: PP-OCRv4 section):
+# the exporting code's classes were called MobileOneBlock (the re-parameterisable conv, own
+# scale / bias) and WHSwish_B (hardswish + scale / bias), so those are the families in the graph.
+_LAB_FAMILIES = ((".lab.", "mobile_one_block"), (".act.lab.", "whswish_b"))
+
+
+def _indices(names) -> dict[str, list[int]]:
+    """{family: sorted indices} of the static names among `names`."""
+    found: dict[str, set] = {}
+    for name in names:
+        m = _STATIC_NAME.fullmatch(name)
+        if m:
+            found.setdefault(m["family"], set()).add(int(m["index"]))
+    return {family: sorted(idx) for family, idx in found.items()}
+
+
+def by_rep_static_name(model, onnx_names) -> tuple[dict[str, str], dict[str, int]]:
+    """Naming rule of the PP-OCRv4 det and rec graphs, exported after `rep()` (fused convs).
+
+    `model` must be built in a fresh `unique_name.guard()` and re-parameterised inside it
+    (`ocrcourse.models.reparameterize`). Three kinds of tensors:
+
+    - `*.reparam_conv.*`, the fused convs that `rep()` creates after the whole model was built:
+      they hold the highest conv2d indices on both sides, so their offset is
+      (lowest of the graph's top-n conv2d indices) - (lowest of ours), n = number of fused convs;
+    - the learnable affine scalars (`*.lab.scale|bias`, `*.act.lab.scale|bias`) of the k-th
+      LearnableRepLayer, named `mobile_one_block_k.w_0|1` and `whswish_b_k.w_0|1` (plus an offset);
+    - everything else (stem, SE, det projections, neck, head): static names with per-family
+      offsets as for v3, but one offset per part (backbone, neck, head), each part starting at
+      the graph's next index after the previous part's last. The rec graph needs this: its
+      exporting code built one conv2d more than PaddleOCR's source between backbone and head
+      (an unused layer, not in the graph), so its head convs are shifted by 11, the backbone's by 10.
+
+    Every mapped tensor is then checked by name and shape in `convert_weights`, and the parity
+    tests compare outputs, so a wrong shift cannot pass silently.
+    """
+    from ..models.backbones.rec_lcnetv3 import LearnableRepLayer
+
+    names = static_names(model)
+    reps = [prefix for prefix, layer in model.named_sublayers() if isinstance(layer, LearnableRepLayer)]
+    lab = {}
+    for k, prefix in enumerate(reps):
+        for part, family in _LAB_FAMILIES:
+            lab[f"{prefix}{part}scale"] = f"{family}_{k}.w_0"
+            lab[f"{prefix}{part}bias"] = f"{family}_{k}.w_1"
+    fused = {key: name for key, name in names.items() if ".reparam_conv." in key}
+    theirs = _indices(onnx_names)
+    n_fused = len(_indices(fused.values()).get("conv2d", []))
+    fused_theirs = theirs.get("conv2d", [])[-n_fused:] if n_fused else []
+    theirs["conv2d"] = [i for i in theirs.get("conv2d", []) if i not in set(fused_theirs)]
+
+    mapped, offsets, last = {}, {}, {}
+    for part in dict.fromkeys(key.split(".")[0] for key in names):       # backbone, neck, head
+        keys = {key: lab.get(key, name) for key, name in names.items()
+                if key.split(".")[0] == part and key not in fused}
+        for family, ours in _indices(keys.values()).items():
+            later = [i for i in theirs.get(family, []) if i > last.get(family, -1)]
+            shift = (later[0] - ours[0]) if later else 0
+            offsets[f"{part}/{family}"] = shift
+            last[family] = ours[-1] + shift
+        for key, name in keys.items():
+            m = _STATIC_NAME.fullmatch(name)
+            if m is None:
+                raise WeightsError(f"{key}: static name {name!r} is not of the form family_N.w_M")
+            shift = offsets[part + "/" + m["family"]]
+            mapped[key] = f"{m['family']}_{int(m['index']) + shift}.{m['kind']}"
+    if fused:
+        ours = _indices(fused.values())["conv2d"]
+        shift = (fused_theirs[0] - ours[0]) if fused_theirs else 0
+        offsets["conv2d (fused by rep)"] = shift
+        for key, name in fused.items():
+            m = _STATIC_NAME.fullmatch(name)
+            mapped[key] = f"conv2d_{int(m['index']) + shift}.{m['kind']}"
+    return mapped, offsets
+
+
+def _same_but_singletons(a, b) -> bool:
+    """Shapes that differ only by axes of size 1 ([1, 24, 1, 1] and [24])."""
+    return [d for d in a if d != 1] == [d for d in b if d != 1] and list(a) != list(b)
+
+
 def convert_weights(model, onnx_path: str, naming: Callable[[object, list], tuple[dict, dict]],
                     absent_ok: tuple[str, ...] = (), absent_reason: str = ""):
     """Fill a state_dict for `model` from an ONNX graph, checking every name and shape.
@@ -211,6 +293,8 @@ def convert_weights(model, onnx_path: str, naming: Callable[[object, list], tupl
             (absent if key.startswith(absent_ok) else missing).append(key)
             continue
         value = onnx_weights[name]
+        if _same_but_singletons(value.shape, tensor.shape):   # v4 graphs: deconv bias as [1, C, 1, 1]
+            value = value.reshape(tensor.shape)
         if list(value.shape) != list(tensor.shape):
             wrong.append(f"{key} <- {name}: model {list(tensor.shape)}, ONNX {list(value.shape)}")
             continue

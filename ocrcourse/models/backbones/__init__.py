@@ -9,13 +9,14 @@ from ocrcourse.registry import build
 from .det_mobilenet_v3 import DetMobileNetV3
 from .det_resnet import ResNet
 from .det_resnet_vd import ResNet_vd
+from .rec_lcnetv3 import PPLCNetV3
 from .rec_mobilenet_v3 import RecMobileNetV3
 from .rec_mv1_enhance import MobileNetV1Enhance
 
 # model_type -> {YAML name -> class}; filled by the imports above as families are added.
 BACKBONES: dict[str, dict] = {
-    "det": {"MobileNetV3": DetMobileNetV3, "ResNet_vd": ResNet_vd, "ResNet": ResNet},
-    "rec": {"MobileNetV3": RecMobileNetV3, "MobileNetV1Enhance": MobileNetV1Enhance},
+    "det": {"MobileNetV3": DetMobileNetV3, "ResNet_vd": ResNet_vd, "ResNet": ResNet, "PPLCNetV3": PPLCNetV3},
+    "rec": {"MobileNetV3": RecMobileNetV3, "MobileNetV1Enhance": MobileNetV1Enhance, "PPLCNetV3": PPLCNetV3},
     "cls": {"MobileNetV3": RecMobileNetV3, "MobileNetV1Enhance": MobileNetV1Enhance},
 }
 
