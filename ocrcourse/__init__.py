@@ -18,6 +18,7 @@ registry dict in that folder's `__init__.py`):
 - `viz/`           figures: maps, boxes, curves, show_source
 - `grading/`       exercise checks with friendly feedback
 - `doctor.py`      environment check with exact fixes (`ocrcourse doctor`)
+- `lesson_setup.py` setup_lesson(): every lesson's first call (inline figures, style, quiet Paddle)
 - `cli.py`         the `ocrcourse` command
 """
 __version__ = "0.1.0"
@@ -28,3 +29,10 @@ def doctor(verbose: bool = True):
     from .diagnose import doctor as _doctor
 
     return _doctor(verbose)
+
+
+def setup_lesson(cjk_font: bool = True) -> dict:
+    """Inline figures, legible style, CJK font and a quiet Paddle for a lesson (see `lesson_setup.py`)."""
+    from .lesson_setup import setup_lesson as _setup_lesson
+
+    return _setup_lesson(cjk_font)

@@ -4,6 +4,11 @@ Each notebook in `lessons/` is executed in order, in quick mode, from its own fo
 the course kernel; the executed copy and an HTML rendering go to `build/lessons/`. A failing
 lesson is reported with the number and first line of the failing cell, and the run carries on
 so the summary shows every lesson.
+
+A lesson that runs but draws fewer pictures than its committed copy also fails: figures that
+vanish (a non-interactive matplotlib backend in the kernel, a widget with no static fallback)
+raise no error, so only counting them notices. Cells that wrote to stderr (warnings, INFO logs:
+red boxes a learner reads as errors) are listed in the summary.
 """
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LessonResult", "run_notebook", "run_lessons", "format_summary"]
+__all__ = ["LessonResult", "count_images", "stderr_cells", "run_notebook", "run_lessons", "format_summary"]
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
 @dataclass
@@ -22,6 +29,21 @@ class LessonResult:
     seconds: float
     failed_cell: int | None = None
     error: str = ""
+    images: int = 0                  # pictures in the executed copy
+    expected_images: int = 0         # pictures in the committed copy
+    stderr: list[int] | None = None  # indices of cells that wrote to stderr
+
+
+def count_images(nb) -> int:
+    """Number of pictures (PNG, JPEG, SVG outputs) in a notebook's code cells."""
+    return sum(1 for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+               if any(kind in out.get("data", {}) for kind in IMAGE_TYPES))
+
+
+def stderr_cells(nb) -> list[int]:
+    """Indices of the cells with output on stderr."""
+    return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and any(
+        out.get("output_type") == "stream" and out.get("name") == "stderr" for out in cell.get("outputs", []))]
 
 
 def _first_line(source: str) -> str:
@@ -43,6 +65,7 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
+    expected_images = count_images(nb)     # the committed copy's pictures, before they are replaced
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
@@ -58,6 +81,11 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
     except Exception as e:  # kernel died, timeout, ...
         result = LessonResult(path.stem, "failed", 0.0, None, f"{type(e).__name__}: {e}"[:300])
     result.seconds = time.perf_counter() - start
+    result.images, result.expected_images, result.stderr = count_images(nb), expected_images, stderr_cells(nb)
+    if result.status == "ok" and result.images < expected_images:
+        result.status = "failed"
+        result.error = (f"{result.images} pictures, the committed lesson holds {expected_images}: figures did "
+                        "not render (is the first cell's ocrcourse.setup_lesson() there?)")
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     _write_html(nb, out_dir / (path.stem + ".html"))
@@ -94,13 +122,15 @@ def run_lessons(folder: str | os.PathLike, out_dir: str | os.PathLike, pattern: 
 
 def format_summary(results: list[LessonResult]) -> str:
     width = max([len(r.lesson) for r in results] + [6])
-    lines = [f"{'lesson':<{width}}  {'status':<6}  {'seconds':>7}", "-" * (width + 17)]
+    lines = [f"{'lesson':<{width}}  {'status':<6}  {'seconds':>7}  pictures", "-" * (width + 27)]
     for r in results:
-        lines.append(f"{r.lesson:<{width}}  {r.status:<6}  {r.seconds:7.1f}")
+        lines.append(f"{r.lesson:<{width}}  {r.status:<6}  {r.seconds:7.1f}  {r.images:3d} / {r.expected_images}")
         if r.error:
             lines.append(f"{'':<{width}}  -> {r.error}")
+        if r.stderr:
+            lines.append(f"{'':<{width}}  -> stderr output in cells {r.stderr}")
     total = sum(r.seconds for r in results)
     failed = sum(r.status != "ok" for r in results)
-    lines.append("-" * (width + 17))
+    lines.append("-" * (width + 27))
     lines.append(f"{len(results)} lessons, {failed} failed, {total:.1f} s in all")
     return "\n".join(lines)

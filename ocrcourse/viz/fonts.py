@@ -27,14 +27,19 @@ def cjk_font_path() -> str:
 
 
 def use_cjk_font() -> str:
-    """Register the CJK font with matplotlib and make it the default sans-serif; returns its name."""
+    """Register the CJK font with matplotlib as the fallback of DejaVu Sans; returns its name.
+
+    `font.family` lists both, so matplotlib takes each glyph from the first font that has it:
+    Latin text and symbols (combining accents such as the hat in "B̂") from DejaVu Sans, Chinese
+    characters from the CJK font (matplotlib >= 3.6 falls back per glyph).
+    """
     from matplotlib import font_manager, rcParams
 
     path = cjk_font_path()
     font_manager.fontManager.addfont(path)
     name = font_manager.FontProperties(fname=path).get_name()
     rcParams["font.sans-serif"] = [name, *[f for f in rcParams["font.sans-serif"] if f != name]]
-    rcParams["font.family"] = "sans-serif"
+    rcParams["font.family"] = ["DejaVu Sans", name]
     rcParams["axes.unicode_minus"] = False   # CJK fonts often lack U+2212; use '-' for minus signs
     return name
 
