@@ -64,6 +64,7 @@ class Report:
     findings: list = field(default_factory=list)
     summary: list = field(default_factory=list)      # one line per section read
     skipped: list = field(default_factory=list)
+    tasks: set = field(default_factory=set)          # det / rec / cls sections read
 
     @property
     def ok(self) -> bool:
@@ -444,6 +445,7 @@ def check_data(cfg: dict | None, config_path=None, cards: int | None = None, ppo
         if not sections:
             raise ConfigError("the config has neither Train.dataset nor Eval.dataset")
         found += _sections_findings(cfg, sections)
+        report.tasks = {s["task"] for s in sections}
         for s in sections:
             report.summary.append(f"{s['section']}: {s['task'] or '?'} | {len(s['lines'])} lines in "
                                   f"{len({ln.file for ln in s['lines']})} file(s) | {len(s['images'])} images "
@@ -465,7 +467,8 @@ def check_data(cfg: dict | None, config_path=None, cards: int | None = None, ppo
 def format_report(report: Report) -> str:
     """The table: one block per finding (FIX, check, count, problem, first examples, fix)."""
     rows = [f"read   {line}" for line in report.summary]
-    rows.append("limits " + "; ".join(f"{k}: {v}" for k, v in C.THRESHOLDS.items()))
+    if "det" in report.tasks:
+        rows.append("limits " + "; ".join(f"{k}: {v}" for k, v in C.THRESHOLDS.items()))
     if report.skipped:
         rows.append("skip   " + ", ".join(report.skipped))
     if report.ok:
