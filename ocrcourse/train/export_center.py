@@ -1,4 +1,4 @@
-"""Class centers for the Enhanced CTC loss: the file `CenterLoss(init_center=True)` reads.
+"""Class centers for the Enhanced CTC loss: the file CenterLoss loads from `center_file_path`.
 
 PP-OCRv2 trains its recogniser with CTC + 0.05 x CenterLoss, which pulls each time step's
 feature towards the center of the class predicted there. The centers are not learned: they

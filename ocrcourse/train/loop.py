@@ -15,14 +15,19 @@ What PaddleOCR's `tools/program.py` does and we keep:
 - evaluation `model.eval()` + `paddle.no_grad()`, post-process `(preds, batch[1])`, metric
   `(post_result, batch)`; a new best `main_indicator` (>=) saves `best_accuracy`;
 - `latest` after every epoch, `iter_epoch_N` every `save_epoch_step` epochs, rank 0 only;
-- a frozen sub-model (`freeze_params`) gets no gradients but stays in train() mode.
-
-Departures, on purpose:
+- a frozen sub-model (`freeze_params`) gets no gradients but stays in train() mode;
 - `eval_batch_step: [start, every]` evaluates after optimiser step N when N > start and
-  (N - start) % every == 0 (PaddleOCR tests the step counter before incrementing it, one step
-  earlier); an int means [0, every].
-- With `ratio_list < 1` the train dataset draws a new subset before every epoch with the epoch
-  as seed, as PaddleOCR's rebuilt loader does (kept: PaddleOCR's first epoch also uses seed 1).
+  (N - start) % every == 0 (the counter is incremented, then tested); an int means [0, every];
+- logged values are medians over `log_smooth_window` steps (train/stats.py), printed every
+  `print_batch_step` steps and at an epoch's last batch;
+- with AMP (train/amp.py) the forward pass runs under auto_cast, the loss outside it on float32
+  predictions, and evaluation under auto_cast too;
+- with `ratio_list < 1` the train dataset draws a new subset before every epoch, seeded with
+  the epoch number, as PaddleOCR's loader rebuilt with `seed=epoch`.
+
+Departures, on purpose (README, "Departures from PaddleOCR"):
+- A resumed run keeps `global_step` from the checkpoint (PaddleOCR restarts it at 0), so the
+  eval / print / `max_steps` cadence and the history continue where the run stopped.
 - Every epoch re-seeds Python / NumPy / Paddle with `seed + epoch`, so an epoch's data order,
   augmentation and dropout do not depend on what ran before: a resumed run repeats an
   uninterrupted one exactly (see tests/train/test_resume.py).
