@@ -30,7 +30,7 @@ Departures, on purpose (README, "Departures from PaddleOCR"):
   eval / print / `max_steps` cadence and the history continue where the run stopped.
 - Every epoch re-seeds Python / NumPy / Paddle with `seed + epoch`, so an epoch's data order,
   augmentation and dropout do not depend on what ran before: a resumed run repeats an
-  uninterrupted one exactly (see tests/train/test_resume.py).
+  uninterrupted one exactly (see tests/train/test_loop.py).
 - A NaN / Inf loss stops training with `NonFiniteError` naming the step and every loss part,
   before the optimiser step, so the parameters and the last checkpoint stay good.
 - A sample that raises in the data loader (data/loader.py turns it into a `DataError` instead
