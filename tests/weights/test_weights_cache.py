@@ -55,6 +55,15 @@ def test_copied_wheel_works_offline(empty_home):
     assert rows[f"wheels/{cache.WHEEL_FILE}"]["sha256"] == cache.WHEEL_SHA256
 
 
+def test_each_version_downloads_its_own_pinned_wheel(empty_home):
+    with pytest.raises(WeightsError, match=r"rapidocr_onnxruntime==1\.4\.4.*make weights"):
+        weights.official("PP-OCRv4_rec")
+    assert "rapidocr_onnxruntime==1.4.4" in empty_home["pip_calls"][-1]
+    assert cache.wheel_file("1.4.4") == "rapidocr_onnxruntime-1.4.4-py3-none-any.whl"
+    with pytest.raises(WeightsError, match="pinned"):
+        cache.wheel_file("9.9")
+
+
 def test_wrong_wheel_is_rejected(empty_home):
     wheels = empty_home["home"] / "weights" / "wheels"
     wheels.mkdir(parents=True)
@@ -75,8 +84,8 @@ def test_changed_pdparams_is_converted_again(empty_home):
 
 
 def test_unknown_name_lists_the_official_ones():
-    with pytest.raises(WeightsError, match="PP-OCRv3_det.*PP-OCRv3_rec.*ppocr_mobile_v2.0_cls"):
-        weights.official("PP-OCRv4_det")
+    with pytest.raises(WeightsError, match="PP-OCRv3_det.*PP-OCRv3_rec.*PP-OCRv4_det.*PP-OCRv4_rec.*ppocr_mobile_v2.0_cls"):
+        weights.official("PP-OCRv5_det")
 
 
 def test_truncated_weight_file_is_a_clear_error(tmp_path):
@@ -129,4 +138,6 @@ def test_cli_prepare_prints_the_conversion_reports(capsys):
     assert "PP-OCRv3_det: 288 tensors loaded" in out and "13 not in the inference graph" in out
     assert "PP-OCRv3_rec: 196 tensors loaded" in out and "'conv2d': 37" in out
     assert "ppocr_mobile_v2.0_cls: 213 tensors loaded" in out
+    assert "PP-OCRv4_det: 234 tensors loaded" in out and "'conv2d (fused by rep)': 233" in out
+    assert "PP-OCRv4_rec: 234 tensors loaded" in out
     assert "ppocr_keys_v1.txt" in out
