@@ -29,6 +29,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .data import checks as C
 from .data.checks import Finding, ImageInfo, LabelLine
 from .errors import ConfigError, DataError, LabelFormatError
@@ -184,7 +186,7 @@ def _boxes(sec: dict, excluded: set) -> list:
         if ln.error is not None or ln.label is None or ln.file in excluded or not size_of.get(ln.image):
             continue
         for item in parse_det_label(ln.label):
-            boxes.append(C.Box(ln.where, C.np.asarray(item["points"], dtype=float),
+            boxes.append(C.Box(ln.where, np.asarray(item["points"], dtype=float),
                                str(item["transcription"]), size_of[ln.image]))
     return boxes
 
@@ -200,7 +202,7 @@ def _sections_findings(cfg: dict, sections: list) -> list:
     lines = list({ln.where: ln for s in sections for ln in s["lines"]}.values())
     delimiter = sections[0]["delimiter"]
     det_texts = [(b.where, b.text) for s in sections if s["task"] == "det" for b in _boxes(s, excluded)]
-    reported = {ln.where for ln in lines if ln.label is None and delimiter not in ln.text}
+    reported = {ln.where for ln in C.spaced_lines(lines, delimiter) + C.broken_lines(lines, delimiter)}
     found += [C.check_separator(lines, delimiter), C.check_newline_in_text(lines, delimiter, det_texts),
               C.check_label_format([ln for ln in lines if ln.file not in excluded], reported)]
     images = list({im.path: im for s in sections for im in s["images"]}.values())
@@ -208,9 +210,14 @@ def _sections_findings(cfg: dict, sections: list) -> list:
     rec = [s for s in sections if s["task"] == "rec"]
     if rec:
         found += _rec_findings(cfg, rec, excluded)
+    det_boxes = [b for s in sections if s["task"] == "det" for b in _boxes(s, excluded)]
+    found.append(C.check_polygons_outside(det_boxes))
     for s in sections:
         if s["task"] == "det" and s["section"] == "Train":
             found += _det_train_findings(s, excluded)
+        _, cls = _op_index(s["ops"], "ClsLabelEncode")
+        if cls is not None:
+            found.append(C.check_cls_labels([ln for ln in s["lines"] if ln.file not in excluded], cls.label_list))
     return [f for f in found if f]
 
 
@@ -232,7 +239,7 @@ def _det_train_findings(sec: dict, excluded: set) -> list:
     if sec["section"] != "Train":
         return []
     boxes = _boxes(sec, excluded)
-    found = [C.check_polygons_outside(boxes), C.check_ignore_share(boxes)]
+    found = [C.check_ignore_share(boxes)]
     k, shrink = _op_index(sec["ops"], "MakeShrinkMap")
     if shrink is not None:
         _, crop = _op_index(sec["ops"], "EastRandomCropData")
@@ -405,7 +412,7 @@ def check_ppocrlabel_folder(folder) -> list:
             regions[Path(ln.image).stem] = (ln.where, sum(str(i["transcription"]) not in C.IGNORE_TEXTS
                                                            for i in items))
     found = [C.check_separator(det), C.check_newline_in_text(det, "\t", det_texts)]
-    reported = {ln.where for ln in det if ln.label is None and "\t" not in ln.text}
+    reported = {ln.where for ln in C.spaced_lines(det) + C.broken_lines(det)}
     found.append(C.check_label_format(det, reported))
     rec_file = folder / "rec_gt.txt"
     crops = {}

@@ -36,7 +36,8 @@ __all__ = ["Finding", "LabelLine", "ImageInfo", "Box", "THRESHOLDS", "looks_like
            "check_separator", "check_newline_in_text", "check_label_format", "check_swapped",
            "check_missing_chars", "check_space_char", "check_text_length", "check_unreadable",
            "check_duplicates", "check_image_size", "check_polygons_outside", "check_tiny_boxes",
-           "check_ignore_share", "check_ppocrlabel_crops"]
+           "check_ignore_share", "check_ppocrlabel_crops", "check_cls_labels", "spaced_lines",
+           "broken_lines", "box_vanishes"]
 
 IMAGE_SIDE_FACTOR = 4.0
 TINY_BOX_SHARE = 0.10
@@ -111,23 +112,35 @@ def _no_delimiter(line: LabelLine, delimiter: str) -> bool:
     return line.error is not None and line.label is None and delimiter not in line.text
 
 
+def spaced_lines(lines: list, delimiter: str = "\t") -> list:
+    """Lines with no delimiter that start with an image path followed by spaces and a label."""
+    return [ln for ln in lines if _no_delimiter(ln, delimiter) and looks_like_image(
+            (ln.text.split() or [""])[0]) and len(ln.text.split(None, 1)) == 2]
+
+
+def broken_lines(lines: list, delimiter: str = "\t") -> list:
+    """Lines with no delimiter that do not start with an image path: the rest of a broken text."""
+    return [ln for ln in lines if _no_delimiter(ln, delimiter) and not looks_like_image((ln.text.split() or [""])[0])]
+
+
 def check_separator(lines: list, delimiter: str = "\t") -> Finding | None:
     """Lines that start with an image path but separate it from the label with spaces, not a tab."""
-    bad = [ln for ln in lines if _no_delimiter(ln, delimiter) and ln.text.split()
-           and looks_like_image(ln.text.split()[0]) and len(ln.text.split(None, 1)) == 2]
+    bad = spaced_lines(lines, delimiter)
     if not bad:
         return None
-    return Finding("separator", f"spaces instead of {delimiter!r} between image path and label "
+    sep = "a tab" if delimiter == "\t" else repr(delimiter)
+    fix = ("put one tab after the image path (lines without a tab only): sed -E -i "
+           "'/\\t/!s/^([^[:space:]]+)[[:space:]]+/\\1\\t/' " if delimiter == "\t" else
+           f"put {sep} after the image path in these lines: ")
+    return Finding("separator", f"spaces instead of {sep} between image path and label "
                    "(training refuses such a line)", len(bad), "lines", _first(ln.where for ln in bad),
-                   "put one tab after the image path: sed -E -i 's/^([^[:space:]]+)[[:space:]]+/\\1\\t/' "
-                   + _files(bad))
+                   fix + _files(bad))
 
 
 def check_newline_in_text(lines: list, delimiter: str = "\t", det_texts: list = ()) -> Finding | None:
     """A text typed with a line break: a rec line split in two (the second part has no image
     path), or a det transcription holding "\\n" (its recognition crop line will break)."""
-    broken = [ln for ln in lines if _no_delimiter(ln, delimiter)
-              and not (ln.text.split() and looks_like_image(ln.text.split()[0]))]
+    broken = broken_lines(lines, delimiter)
     in_json = [where for where, text in det_texts if "\n" in text or "\r" in text]
     if not broken and not in_json:
         return None
@@ -143,11 +156,9 @@ def check_label_format(lines: list, already_reported: set = frozenset()) -> Find
     bad = [ln for ln in lines if ln.error is not None and ln.where not in already_reported]
     if not bad:
         return None
-    reasons = Counter(ln.error.split(" (")[0] for ln in bad)
-    return Finding("label_format", "lines training refuses: " + "; ".join(f"{r} ({n})" for r, n in
-                   reasons.most_common(2)), len(bad), "lines", _first(ln.where for ln in bad),
-                   "fix or delete these lines (each message names the line: "
-                   "ocrcourse check-data prints the first ones above)")
+    return Finding("label_format", "lines training refuses (LabelFormatError at load time)", len(bad),
+                   "lines", _first(f"{ln.where} ({ln.error[:90]})" for ln in bad),
+                   "fix or delete these lines (the reason is given with each), then run check-data again")
 
 
 def _is_det_label(label: str) -> bool:
@@ -355,3 +366,16 @@ def check_ppocrlabel_crops(regions: dict, crops: dict, label_file: str) -> Findi
                    _first(f"{w} ({c} crops for {n} boxes)" for w, n, c in short),
                    f"in PPOCRLabel confirm every image of {label_file}'s folder, then File > Export "
                    "Recognition Result again")
+
+
+# --- direction classifier -------------------------------------------------------------------------
+
+def check_cls_labels(lines: list, label_list: list) -> Finding | None:
+    """Labels not in Global.label_list: ClsLabelEncode drops those samples."""
+    bad = [ln for ln in lines if ln.label is not None and ln.error is None and ln.label.strip() not in label_list]
+    if not bad:
+        return None
+    seen = sorted({ln.label.strip() for ln in bad})[:5]
+    return Finding("cls_labels", f"labels {seen} are not in Global.label_list {list(label_list)} "
+                   "(such samples are dropped)", len(bad), "lines", _first(ln.where for ln in bad),
+                   "write the angle as in label_list (e.g. 0 or 180), or set -o Global.label_list=[...]")

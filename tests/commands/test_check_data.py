@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -40,7 +42,7 @@ def make_det(root: Path, train=None, evaluation=None) -> list[str]:
         rows = []
         for i in range(n):
             name = f"img/{split}_{i}.png"
-            _image(root / name, seed=hash((split, i)) % 1000)
+            _image(root / name, seed=(0 if split == "train" else 50) + i)
             rows.append(f"{name}\t{json.dumps([_box(20, 30), _box(40, 150, text='x1')])}")
         rows += extra or []
         lines[split] = rows
@@ -57,7 +59,7 @@ def make_rec(root: Path, train=None, evaluation=None, dict_chars: str = CHARS) -
         rows = []
         for i in range(n):
             name = f"crops/{split}_{i}.png"
-            _image(root / name, 32, 100, seed=100 + hash((split, i)) % 1000)
+            _image(root / name, 32, 100, seed=(100 if split == "train" else 150) + i)
             rows.append(f"{name}\tword{i} {i}")
         rows += extra or []
         (root / f"{split}.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -100,6 +102,17 @@ def test_spaces_instead_of_tab(tmp_path, capsys):
     assert main(["check-data", "-c", str(REC), "-o", *rec, "--cards", "1", "--skip", "shared_memory",
                  "--skip", "loader_workers"]) == 1
     assert "FIX    separator" in capsys.readouterr().out
+    fix = found["separator"].fix.split(": ", 1)[1]             # the printed command, run as printed
+    if sys.platform.startswith("linux"):
+        subprocess.run(fix, shell=True, check=True)
+        assert run(REC, rec)[0] == {}
+        assert (tmp_path / "train.txt").read_text().splitlines()[:2] == ["crops/train_0.png\tword0 0",
+                                                                         "crops/train_1.png\tword1 1"]
+
+
+def test_image_path_without_label_is_a_format_finding(tmp_path):
+    found, _ = run(REC, make_rec(tmp_path, train=["crops/train_0.png"]))
+    assert set(found) == {"label_format"} and "a tab between" in found["label_format"].examples[0]
 
 
 def test_newline_inside_a_text(tmp_path):
@@ -113,7 +126,7 @@ def test_newline_inside_a_text(tmp_path):
 def test_malformed_det_label(tmp_path):
     found, text = run(DET, make_det(tmp_path, train=['img/train_0.png\t[{"points": [[1, 2]]}]']))
     assert set(found) == {"label_format"} and found["label_format"].count == 1
-    assert "transcription" in found["label_format"].problem
+    assert "transcription" in found["label_format"].examples[0]
 
 
 def test_det_and_rec_label_files_swapped(tmp_path):
@@ -261,3 +274,15 @@ def test_ppocrlabel_export_with_fewer_crops_than_labels(tmp_path, capsys):
 
 def test_no_config_and_no_folder_is_an_error(capsys):
     assert main(["check-data"]) == 1 and "-c CONFIG" in capsys.readouterr().err
+
+
+def test_direction_labels_not_in_label_list(tmp_path):
+    rec = make_rec(tmp_path)
+    for split in ("train", "eval"):
+        rows = [line.split("\t")[0] + "\t" + ("0" if i % 2 else "180")
+                for i, line in enumerate((tmp_path / f"{split}.txt").read_text().splitlines())]
+        (tmp_path / f"{split}.txt").write_text("\n".join(rows + (["crops/train_0.png\t90"] if split == "train" else []))
+                                               + "\n")
+    cls = [o for o in rec if not o.startswith("Global.character_dict_path")]
+    found, _ = run(ROOT / "configs/cls/cls_mv3_quick.yml", cls)
+    assert set(found) == {"cls_labels"} and found["cls_labels"].examples == [f"{tmp_path}/train.txt:7"]
