@@ -483,7 +483,9 @@ def format_report(report: Report) -> str:
         return "\n".join(rows)
     width = max(len(f.check) for f in report.findings)
     for f in report.findings:
-        rows.append(f"FIX    {f.check:<{width}}  {f.count} {f.unit}: {f.problem}")
+        unit = {"lines": "line", "images": "image", "boxes": "box", "workers": "worker"}.get(f.unit, f.unit) \
+            if f.count == 1 else f.unit
+        rows.append(f"FIX    {f.check:<{width}}  {f.count} {unit}: {f.problem}")
         if f.examples:
             rows.append(f"       {'':<{width}}  first: {', '.join(f.examples)}")
         rows.append(f"       {'':<{width}}  -> {f.fix}")
