@@ -14,8 +14,10 @@ What each piece does, as in PaddleOCR:
 - evaluation runs the forward pass under the same auto_cast (without the white list, as
   PaddleOCR's `eval`) and casts the predictions to float32 before post-processing.
 
-Paddle's auto_cast only acts on CUDA / XPU / custom devices (on a CPU it warns and does nothing),
-so `setup_amp` returns None without a GPU and training runs in float32, with an info message.
+Paddle's auto_cast only acts on CUDA / XPU / custom devices: on a CPU (checked with Paddle 3.3.1,
+float16 and bfloat16 alike) it warns and does nothing, `decorate(level="O2")` leaves the parameters
+in float32 and GradScaler disables itself. So `setup_amp` returns None without a GPU and training
+runs in float32, with an info message; tests/train/test_amp.py runs every path on CPU past that check.
 Lesson: lessons/07_train_db.ipynb (the `Global` keys of a training config).
 """
 from __future__ import annotations
@@ -37,13 +39,13 @@ AMP_DTYPES = ("float16", "bfloat16")
 
 
 def to_float32(preds):
-    """Cast every tensor in (nested dicts / lists of) predictions to float32, as PaddleOCR's
-    `to_float32` does before the loss; returns the same container type."""
+    """Cast the half-precision tensors in (nested dicts / lists of) predictions to float32, as
+    PaddleOCR's `to_float32` does before the loss; returns the same container type."""
     if isinstance(preds, dict):
         return {k: to_float32(v) for k, v in preds.items()}
     if isinstance(preds, (list, tuple)):
         return type(preds)(to_float32(v) for v in preds)
-    if isinstance(preds, paddle.Tensor) and preds.dtype != paddle.float32 and preds.is_floating_point():
+    if isinstance(preds, paddle.Tensor) and preds.dtype in (paddle.float16, paddle.bfloat16):
         return preds.astype("float32")
     return preds
 
