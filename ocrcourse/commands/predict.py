@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--det_limit_type", default="max", choices=("max", "min", "resize_long"))
     parser.add_argument("--det_box_type", default="quad", choices=("quad", "poly"),
                         help="poly: a polygon per line, for curved text (crops via its minimum-area rectangle)")
+    parser.add_argument("--ocr_version", default="PP-OCRv3", choices=("PP-OCRv3", "PP-OCRv4"),
+                        help="official det and rec models used without --*_model_dir (PaddleOCR's flag)")
     parser.add_argument("--det_model_dir", help="exported detector (ocrcourse export); default: official")
     parser.add_argument("--rec_model_dir", help="exported recogniser; default: official PP-OCRv3")
     parser.add_argument("--cls_model_dir", help="exported direction classifier; default: official v2.0")
@@ -68,7 +70,10 @@ def build_system(args):
 
     need = {"det": args.det, "rec": args.rec, "cls": args.use_angle_cls}
     dirs = {"det": args.det_model_dir, "rec": args.rec_model_dir, "cls": args.cls_model_dir}
-    names = {"det": "PP-OCRv3_det", "rec": "PP-OCRv3_rec", "cls": "ppocr_mobile_v2.0_cls"}
+    from ..pipeline.system import official_model_names
+
+    det_name, rec_name = official_model_names(args.ocr_version)
+    names = {"det": det_name, "rec": rec_name, "cls": "ppocr_mobile_v2.0_cls"}
     models = {}
     for stage in ("det", "rec", "cls"):
         if need[stage]:

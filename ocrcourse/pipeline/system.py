@@ -33,7 +33,8 @@ from .crop import clip_det_polygons, filter_det_boxes, get_minarea_rect_crop, ge
 from .image_io import read_image
 from .predictor import DirectoryPredictor, EagerPredictor, InferencePredictor
 
-__all__ = ["PPOCR", "load_trained_model", "normalize_det_image", "det_input", "resize_norm_line"]
+__all__ = ["PPOCR", "OCR_VERSIONS", "official_model_names", "load_trained_model", "normalize_det_image", "det_input",
+           "resize_norm_line"]
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,18 @@ def load_trained_model(config_path: str, checkpoint: str | None = None):
     return model, cfg
 
 
+# PaddleOCR's `ocr_version` -> the official (det, rec) models; the v2.0 classifier serves both.
+OCR_VERSIONS = {"PP-OCRv3": ("PP-OCRv3_det", "PP-OCRv3_rec"), "PP-OCRv4": ("PP-OCRv4_det", "PP-OCRv4_rec")}
+DEFAULT_OCR_VERSION = "PP-OCRv3"
+
+
+def official_model_names(ocr_version: str) -> tuple[str, str]:
+    """("PP-OCRv4_det", "PP-OCRv4_rec") for "PP-OCRv4"; ConfigError naming the choices otherwise."""
+    if ocr_version not in OCR_VERSIONS:
+        raise ConfigError(f"ocr_version must be one of {sorted(OCR_VERSIONS)}, got {ocr_version!r}")
+    return OCR_VERSIONS[ocr_version]
+
+
 class PPOCR:
     """Detection + direction classification + recognition, the PP-OCR system (PP-OCR系统).
 
@@ -193,13 +206,18 @@ class PPOCR:
         self.timings: dict[str, float] = {}
 
     @classmethod
-    def from_official(cls, use_angle_cls: bool = True, **kwargs) -> "PPOCR":
-        """The official PP-OCRv3 system (det, rec, and the v2.0 direction classifier), offline
-        once `ocrcourse weights --prepare` (or `make weights`) has run. `kwargs` go to PPOCR."""
+    def from_official(cls, use_angle_cls: bool = True, ocr_version: str = DEFAULT_OCR_VERSION,
+                      **kwargs) -> "PPOCR":
+        """The official system of `ocr_version` (det, rec, and the v2.0 direction classifier),
+        offline once `ocrcourse weights --prepare` (or `make weights`) has run.
+
+        `ocr_version`: "PP-OCRv3" (default) or "PP-OCRv4" (PaddleOCR's `ocr_version`; both use
+        the same dictionary, input sizes and post-processing). `kwargs` go to PPOCR."""
         from ..weights import build_official_model, official_dict_path
 
-        return cls(det_model=build_official_model("PP-OCRv3_det"),
-                   rec_model=build_official_model("PP-OCRv3_rec"),
+        det_name, rec_name = official_model_names(ocr_version)
+        return cls(det_model=build_official_model(det_name),
+                   rec_model=build_official_model(rec_name),
                    cls_model=build_official_model("ppocr_mobile_v2.0_cls") if use_angle_cls else None,
                    character_dict_path=official_dict_path(), use_space_char=True, **kwargs)
 
@@ -207,13 +225,15 @@ class PPOCR:
     def from_checkpoints(cls, det_config: str | None = None, det_checkpoint: str | None = None,
                          rec_config: str | None = None, rec_checkpoint: str | None = None,
                          cls_config: str | None = None, cls_checkpoint: str | None = None,
-                         use_angle_cls: bool = False, **kwargs) -> "PPOCR":
+                         use_angle_cls: bool = False, ocr_version: str = DEFAULT_OCR_VERSION,
+                         **kwargs) -> "PPOCR":
         """A system from your training configs and checkpoints; a stage without a config uses the
-        official model. The rec config also gives the dictionary (`Global.character_dict_path`,
-        `use_space_char`) and the input shape (`RecResizeImg.image_shape`)."""
+        official model of `ocr_version`. The rec config also gives the dictionary
+        (`Global.character_dict_path`, `use_space_char`) and the input shape (`RecResizeImg.image_shape`)."""
         from ..weights import build_official_model, official_dict_path
 
-        det = load_trained_model(det_config, det_checkpoint)[0] if det_config else build_official_model("PP-OCRv3_det")
+        det_name, rec_name = official_model_names(ocr_version)
+        det = load_trained_model(det_config, det_checkpoint)[0] if det_config else build_official_model(det_name)
         if rec_config:
             rec, rec_cfg = load_trained_model(rec_config, rec_checkpoint)
             glob = rec_cfg.get("Global") or {}
@@ -221,7 +241,7 @@ class PPOCR:
             kwargs.setdefault("use_space_char", bool(glob.get("use_space_char", False)))
             kwargs.setdefault("rec_image_shape", _image_shape_from(rec_cfg, "RecResizeImg", (3, 48, 320)))
         else:
-            rec = build_official_model("PP-OCRv3_rec")
+            rec = build_official_model(rec_name)
             kwargs.setdefault("character_dict_path", official_dict_path())
         cls_model = None
         if cls_config:
