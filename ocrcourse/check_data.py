@@ -23,6 +23,7 @@ Lesson: lessons/17_your_own_data.ipynb.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -100,29 +101,47 @@ def read_label_lines(files, delimiter: str = "\t", label_checks=()) -> list:
     return lines
 
 
-def read_images(lines: list, data_dir: str, decode) -> list:
-    """One ImageInfo per distinct image path (decoded with the section's own DecodeImage)."""
+def _names(image: str) -> list:
+    """The image path(s) of a label line: SimpleDataSet also accepts a JSON list of paths."""
+    if image.startswith("["):
+        try:
+            names = json.loads(image)
+            if isinstance(names, list) and names and all(isinstance(x, str) for x in names):
+                return names
+        except ValueError:
+            pass
+    return [image]
+
+
+def read_images(lines: list, data_dir: str, decode=None) -> list:
+    """One ImageInfo per distinct image path, decoded with the section's own DecodeImage
+    (a default DecodeImage if the transforms have none)."""
+    from .data.transforms.decode import DecodeImage
+
+    decode = decode or DecodeImage(img_mode="BGR")
     images, seen = [], set()
     for ln in lines:
-        if ln.image is None or ln.image in seen:
-            continue
-        seen.add(ln.image)
-        path = os.path.join(data_dir, ln.image)
-        info = ImageInfo(ln.where, path)
-        try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            info.problem = "missing"
-            images.append(info)
-            continue
-        data = decode({"image": raw, "img_path": path}) if decode is not None else None
-        if data is None or getattr(data.get("image"), "ndim", 0) < 2:
-            info.problem = "not decodable"
-        else:
-            info.size = tuple(int(v) for v in data["image"].shape[:2])
-            info.digest = hashlib.md5(raw).hexdigest()
-        images.append(info)
+        for name in _names(ln.image) if ln.image is not None else []:
+            if name not in seen:
+                seen.add(name)
+                images.append(_read_image(ln.where, os.path.join(data_dir, name), decode))
     return images
+
+
+def _read_image(where: str, path: str, decode) -> ImageInfo:
+    info = ImageInfo(where, path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        info.problem = "missing"
+        return info
+    data = decode({"image": raw, "img_path": path})
+    if data is None or getattr(data.get("image"), "ndim", 0) < 2:
+        info.problem = "not decodable"
+    else:
+        info.size = tuple(int(v) for v in data["image"].shape[:2])
+        info.digest = hashlib.md5(raw).hexdigest()
+    return info
 
 
 def _op_index(ops, name: str):
@@ -176,18 +195,15 @@ def _texts(sec: dict, excluded: set) -> list:
 def _boxes(sec: dict, excluded: set) -> list:
     from .data.transforms.det_label_encode import parse_det_label
 
-    sizes = {im.where: im.size for im in sec["images"]}
-    size_of = {}
-    for ln in sec["lines"]:
-        if ln.image is not None and ln.image not in size_of:
-            size_of[ln.image] = sizes.get(ln.where)
+    size_of = {im.path: im.size for im in sec["images"]}
     boxes = []
     for ln in sec["lines"]:
-        if ln.error is not None or ln.label is None or ln.file in excluded or not size_of.get(ln.image):
+        if ln.error is not None or ln.label is None or ln.file in excluded:
             continue
-        for item in parse_det_label(ln.label):
-            boxes.append(C.Box(ln.where, np.asarray(item["points"], dtype=float),
-                               str(item["transcription"]), size_of[ln.image]))
+        size = size_of.get(os.path.join(sec["data_dir"], _names(ln.image)[0]))
+        if size:                                   # unreadable images are check_unreadable's
+            boxes += [C.Box(ln.where, np.asarray(item["points"], dtype=float), str(item["transcription"]), size)
+                      for item in parse_det_label(ln.label)]
     return boxes
 
 

@@ -286,3 +286,8 @@ def test_direction_labels_not_in_label_list(tmp_path):
     cls = [o for o in rec if not o.startswith("Global.character_dict_path")]
     found, _ = run(ROOT / "configs/cls/cls_mv3_quick.yml", cls)
     assert set(found) == {"cls_labels"} and found["cls_labels"].examples == [f"{tmp_path}/train.txt:7"]
+
+
+def test_a_line_naming_several_images_has_each_one_checked(tmp_path):
+    found, _ = run(REC, make_rec(tmp_path, train=['["crops/train_0.png", "crops/gone.png"]\tword']))
+    assert set(found) == {"unreadable_images"} and "crops/gone.png" in found["unreadable_images"].examples[0]
