@@ -7,10 +7,11 @@ from .cls_head import ClsHead
 from .ctc_head import CTCHead
 from .db_head import DBHead
 from .multi_head import MultiHead
+from .pf_head import PFHeadLocal
 from .sar_head import SARHead
 
 HEADS: dict = {"DBHead": DBHead, "CTCHead": CTCHead, "ClsHead": ClsHead, "MultiHead": MultiHead,
-               "SARHead": SARHead}
+               "SARHead": SARHead, "PFHeadLocal": PFHeadLocal}
 
 
 # An official rec YAML has no class count: PaddleOCR's tools/train.py sets it from the dictionary.
