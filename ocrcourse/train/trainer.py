@@ -165,7 +165,8 @@ class Trainer:
     12_cml_detection, 13_udml_recognition, 14_enhanced_ctc.
 
     Attributes: cfg, model (DataParallel-wrapped when distributed), train_loader, eval_loader,
-    loss_fn, optimizer, lr_scheduler, post_process, metric, resume (the checkpoint states or {}).
+    loss_fn, optimizer, lr_scheduler, post_process, metric, resume (the checkpoint states or {}),
+    amp (`Global.use_amp` on a GPU, else None), load_report (what `pretrained_model` loaded).
     """
 
     def __init__(self, cfg: dict, model, train_loader, loss_fn, optimizer, lr_scheduler=None,
@@ -175,6 +176,7 @@ class Trainer:
         self.loss_fn, self.optimizer, self.lr_scheduler = loss_fn, optimizer, lr_scheduler
         self.post_process, self.metric = post_process, metric
         self.resume = resume or {}
+        self.amp = None                        # mixed precision settings (train/amp.py); None: float32
 
     @classmethod
     def from_config(cls, cfg: dict, *, with_eval: bool = True) -> "Trainer":
@@ -216,7 +218,7 @@ class Trainer:
         trainer = cls(cfg, model, train_loader, loss_fn, optimizer, lr_scheduler, eval_loader, post_process,
                       metric, resume)
         trainer.load_report = load_report      # what `pretrained_model` loaded (None when not used)
-        trainer.amp = amp                      # mixed precision settings (None: float32)
+        trainer.amp = amp
         return trainer
 
     def _log_file(self):
@@ -267,7 +269,7 @@ class Trainer:
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
                 log_smooth_window=int(g.get("log_smooth_window", 20)),
                 seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
-                amp=getattr(self, "amp", None), visualdl=visualdl, config=self.cfg, progress=progress)
+                amp=self.amp, visualdl=visualdl, config=self.cfg, progress=progress)
         finally:
             if visualdl is not None:
                 visualdl.close()
@@ -278,7 +280,7 @@ class Trainer:
         """The metric dict over the Eval set (what `ocrcourse eval` prints)."""
         if self.eval_loader is None or self.metric is None or self.post_process is None:
             raise ConfigError("evaluate needs Eval, PostProcess and Metric sections in the config")
-        return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric, getattr(self, "amp", None))
+        return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric, self.amp)
 
 
 # ---------------------------------------------------------------- eval / export / export-center
