@@ -80,7 +80,6 @@ exercises: setup
 # uv resolves for every platform at once (--universal) and only from releases published before
 # LOCK_DATE, so a re-run on the same day reproduces the same files.
 LOCK_DATE   ?= $(shell date -u +%Y-%m-%d)
-PADDLE_FLOOR := 2.6.2
 UV_COMPILE   = $(UV) pip compile --quiet --universal --python-version 3.11 --exclude-newer $(LOCK_DATE)T00:00:00Z \
                --custom-compile-command "make lock LOCK_DATE=$(LOCK_DATE)" pyproject.toml
 
@@ -88,8 +87,7 @@ lock: | $(UV)
 	mkdir -p build
 	$(UV_COMPILE) --extra cpu --extra dev -o requirements/lock-cpu.txt
 	$(UV_COMPILE) --extra gpu --extra dev -o requirements/lock-gpu.txt
-	echo "paddlepaddle==$(PADDLE_FLOOR)" > build/floor-constraint.txt
-	$(UV_COMPILE) --extra cpu --extra dev -c build/floor-constraint.txt -o requirements/lock-floor.txt
+	$(UV_COMPILE) requirements/floor.in --extra cpu --extra dev -o requirements/lock-floor.txt
 
 # ---- drift and floor checks (not CI's job: run them before refreshing the lock) -------------------
 LATEST_VENV := build/venv-latest
@@ -112,5 +110,6 @@ test-floor: $(STAMP) data weights
 	@test -x $(FLOOR_VENV)/bin/python || $(UV) venv --quiet --python $(PY) $(FLOOR_VENV)
 	$(UV) pip install --quiet --python $(FLOOR_VENV)/bin/python -r requirements/lock-floor.txt
 	$(UV) pip install --quiet --python $(FLOOR_VENV)/bin/python --no-deps -e . -r requirements/test-nodeps.txt
+	$(FLOOR_VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (ocrcourse, Paddle floor)" >/dev/null
 	$(FLOOR_VENV)/bin/python -c "import paddle; print('test-floor: paddle', paddle.__version__)"
 	$(FLOOR_VENV)/bin/python -m pytest tests -q -p no:cacheprovider

@@ -74,6 +74,31 @@ def _export_one(layer: paddle.nn.Layer, input_spec: list, out_dir: Path) -> Path
     return out_dir
 
 
+def _holds_memory(tensor) -> bool:
+    try:
+        return tensor.value().get_tensor()._is_initialized()
+    except (AttributeError, RuntimeError):            # not a dense tensor: nothing to check
+        return True
+
+
+def _clone(model: paddle.nn.Layer) -> paddle.nn.Layer:
+    """A deep copy of `model` that `paddle.jit.save` can save.
+
+    Paddle 2.6's deepcopy gives an LSTM's scratch buffer `_dropout_state` no memory, and
+    `jit.save` then fails with "Tensor holds no memory"; such a buffer is shared with the original
+    instead (it is non-persistable scratch space, never saved)."""
+    clone = copy.deepcopy(model)
+    originals = dict(model.named_buffers())
+    for name, buffer in clone.named_buffers():
+        if buffer is not None and not _holds_memory(buffer) and name in originals:
+            *path, attr = name.split(".")
+            owner = clone
+            for part in path:
+                owner = getattr(owner, part)
+            owner._buffers[attr] = originals[name]
+    return clone
+
+
 def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike) -> list[Path]:
     """Export `model` (already holding its trained weights) to static inference model(s).
 
@@ -83,7 +108,7 @@ def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike)
     """
     save_dir = Path(save_dir)
     spec = input_spec_for(cfg)
-    model = copy.deepcopy(model)                      # to_static / eval() below change the layer
+    model = _clone(model)                             # to_static / eval() below change the layer
     names = getattr(model, "model_names", None)
     parts = [(getattr(model, n), save_dir / n) for n in names] if names else [(model, save_dir)]
     for layer, _ in parts:

@@ -30,14 +30,9 @@ def test_unknown_model_type_and_missing_directory(tmp_path):
         load_inference_model(tmp_path)
 
 
-def test_inference_model_runs_graphs_onednn_rejects(tmp_path):
-    """PaddleOCR's own det exports upsample with nearest_interp, which Paddle 3.3's oneDNN rejects:
-    the loader must still give the dynamic model's output (falling back to plain kernels)."""
-    import numpy as np
+def _upsampler_class():
+    """Built from module-level names only: Paddle 2.6's dy2static cannot see a test function's locals."""
     import paddle
-    import paddle.nn.functional as F
-
-    from ocrcourse.pipeline.export import load_inference_model
 
     class Upsampler(paddle.nn.Layer):
         def __init__(self):
@@ -45,8 +40,20 @@ def test_inference_model_runs_graphs_onednn_rejects(tmp_path):
             self.conv = paddle.nn.Conv2D(3, 2, 3, padding=1)
 
         def forward(self, x):
-            return F.upsample(self.conv(x), scale_factor=2, mode="nearest", align_mode=1)
+            return paddle.nn.functional.upsample(self.conv(x), scale_factor=2, mode="nearest", align_mode=1)
 
+    return Upsampler
+
+
+def test_inference_model_runs_graphs_onednn_rejects(tmp_path):
+    """PaddleOCR's own det exports upsample with nearest_interp, which Paddle 3.3's oneDNN rejects:
+    the loader must still give the dynamic model's output (falling back to plain kernels)."""
+    import numpy as np
+    import paddle
+
+    from ocrcourse.pipeline.export import load_inference_model
+
+    Upsampler = _upsampler_class()
     paddle.seed(0)
     net = Upsampler()
     net.eval()
