@@ -333,7 +333,8 @@ def check_tiny_boxes(boxes: list, scale_of, min_text_size: float, shrink_ratio: 
     if not cared or len(gone) <= TINY_BOX_SHARE * len(cared):
         return None
     return Finding("tiny_boxes", f"{len(gone)} of {len(cared)} boxes vanish in MakeShrinkMap "
-                   f"(min_text_size {min_text_size:g}) at the training scale: they teach nothing",
+                   f"(min_text_size {min_text_size:g}) when the whole image is fitted into the training "
+                   "crop (its smallest zoom): such boxes teach nothing",
                    len(gone), "boxes", _first(f"{b.where} ({b.text[:12]!r})" for b in gone),
                    f"lower -o {key}.min_text_size={max(1, int(min_text_size // 2))}, crop or photograph closer "
                    "(or a larger EastRandomCropData.size), or label such lines ###")
