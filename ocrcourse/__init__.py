@@ -18,6 +18,8 @@ registry dict in that folder's `__init__.py`):
 - `viz/`           figures: maps, boxes, curves, show_source
 - `grading/`       exercise checks with friendly feedback
 - `doctor.py`      environment check with exact fixes (`ocrcourse doctor`)
+- `check_data.py`  your own data and config checked before training (`ocrcourse check-data`);
+                   one function per problem in `data/checks.py`
 - `lesson_setup.py` setup_lesson(): every lesson's first call (inline figures, style, quiet Paddle)
 - `cli.py`         the `ocrcourse` command
 """
