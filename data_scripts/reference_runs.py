@@ -3,6 +3,9 @@
     python data_scripts/reference_runs.py --list
     python data_scripts/reference_runs.py 07_det_mv3_db          # one run
     python data_scripts/reference_runs.py 08_cls_mv3 09_rec_crnn  # several, one after the other
+    python data_scripts/reference_runs.py 09_crnn_recognition     # every run a lesson shows (a group)
+    python data_scripts/reference_runs.py --all                   # every run, in dependency order
+    python data_scripts/reference_runs.py --update-meta           # rewrite the table's keys into existing metas
 
 Each run is the project's own training command, `python -m ocrcourse.cli train -c CONFIG -o ...`,
 at a budget larger than quick mode. The script times it and writes, under
@@ -11,14 +14,17 @@ at a budget larger than quick mode. The script times it and writes, under
 - `history.csv`: the training history the trainer wrote (one row per step, eval_* columns on the
   steps that evaluated);
 - `meta.json`: command, commit (`git rev-parse HEAD`, and whether the tree had local changes),
-  machine (platform, CPU count, load average at the start: the machine may be shared),
-  wall_time_s, final_metrics (the last evaluation) and best_metrics.
+  machine (platform, CPU count, load average at the start and the end: the machine may be shared),
+  wall_time_s, cpu_time_s (user + system time of the run's processes), seed, data stamp, lesson,
+  from_scratch (true: every weight starts random; false: `start` says what was loaded), for the
+  runs of a comparison also comparison and arm, final_metrics (the last evaluation) and best_metrics.
 
 Lessons read these two files and plot or print them; no number is written by hand. Checkpoints go
 to `output/reference_runs/<name>/` (git-ignored).
 
-To add a run, add an entry to `REFERENCE_RUNS`: name -> config, overrides, the lesson that shows it.
-Run from the repository root (configs point at ./train_data; `make data` builds it).
+To add a run, add an entry to `REFERENCE_RUNS`: name -> config, overrides, the lesson that shows it,
+from_scratch and start. Run from the repository root (configs point at ./train_data; `make data`
+builds it; the runs that need another dataset or weights file build it first, see `PREPARE`).
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import subprocess
 import sys
@@ -63,6 +70,8 @@ _REC_V2 = ["Global.seed=0", "Global.epoch_num=20", "Global.max_steps=120", "Glob
            "Eval.dataset.transforms.2.RecResizeImg.image_shape=[3,48,160]"]
 REFERENCE_RUNS = {
     "07_det_mv3_db": {
+        "from_scratch": True,
+        "start": "random initialisation (no weights loaded)",
         "lesson": "07_train_db",
         "config": "configs/det/ch_ppocr_v2.0/ch_det_mv3_db_v2.0_quick.yml",
         # warmup_epoch=2: the recorded run used the official 2 warm-up epochs (the quick config's
@@ -71,12 +80,16 @@ REFERENCE_RUNS = {
                       "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]"],
     },
     "08_cls_mv3_48x192_finetune": {
+        "from_scratch": False,
+        "start": "the official ppocr_mobile_v2.0_cls classifier (all weights)",
         "lesson": "08_direction_classifier",
         "config": "configs/cls/cls_mv3_quick.yml",
         "overrides": ["Global.epoch_num=4", "Global.eval_batch_step=[0,50]",
                       "Global.pretrained_model={official:ppocr_mobile_v2.0_cls}", "Optimizer.lr.learning_rate=0.0002"],
     },
     "08_cls_mv3_32x100_finetune": {
+        "from_scratch": False,
+        "start": "the official ppocr_mobile_v2.0_cls classifier (all weights)",
         "lesson": "08_direction_classifier",
         "config": "configs/cls/cls_mv3_quick.yml",
         "overrides": ["Global.epoch_num=4", "Global.eval_batch_step=[0,50]",
@@ -85,9 +98,34 @@ REFERENCE_RUNS = {
                       "Eval.dataset.transforms.2.ClsResizeImg.image_shape=[3,32,100]"],
     },
     "09_rec_crnn": {
+        "from_scratch": True,
+        "start": "random initialisation (no weights loaded)",
         "lesson": "09_crnn_recognition",
         "config": "configs/rec/ch_ppocr_v2.0/rec_chinese_lite_train_v2.0_quick.yml",
         "overrides": ["Global.epoch_num=1", "Global.eval_batch_step=[0,56]"],
+    },
+    # The runs that learn (issue 15), which lessons 09 and 07 lead with.
+    # CRNN from scratch on the codes task (prices, dates, codes: 20 characters, lines of 2-10),
+    # configs/rec/course/rec_mv3_crnn_codes.yml; every departure from the official recipe is in its header.
+    "09_rec_crnn_codes": {
+        "lesson": "09_crnn_recognition",
+        "config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+        "prepare": ["codes_data"],
+        "predictions": True,
+        "from_scratch": True,
+        "start": "random initialisation (no weights loaded)",
+        "overrides": ["Global.seed=0", "Global.epoch_num=6", "Global.eval_batch_step=[0,94]"],
+    },
+    # DB on the synthetic scenes, backbone out of the official PP-OCRv3 detector (standing in for the
+    # ImageNet backbone PaddleOCR's guides start from), neck and head random.
+    "07_det_mv3_db_v3backbone": {
+        "lesson": "07_train_db",
+        "config": "configs/det/course/det_mv3_db_v3backbone.yml",
+        "prepare": ["det_backbone"],
+        "from_scratch": False,
+        "start": "backbone from the official PP-OCRv3 detector (ocrcourse.weights 'PP-OCRv3_det', keys "
+                 "backbone.*); neck and head random",
+        "overrides": ["Global.seed=0", "Global.epoch_num=6", "Global.eval_batch_step=[0,64]"],
     },
     # Lessons 12-14 (PP-OCRv2 distillation and Enhanced CTC). Each pair shares data, crop/batch,
     # steps, schedule, seed (Global.seed=0) and initial weights; only the recipe differs.
@@ -100,17 +138,25 @@ REFERENCE_RUNS = {
     # batch, seed and eval as the pair, but 3 epochs (189 steps, the cosine schedule spanning all of
     # them, warm-up 0.1 epoch = 6 steps), eval every epoch; about 10 minutes on the shared CPU.
     "ppocrv2_det_teacher": {
+        "from_scratch": True,
+        "start": "random initialisation (no ResNet18_vd weights offline)",
         "lesson": "12_cml_detection",
         "config": "configs/det/ch_ppocr_v2.0/ch_det_res18_db_v2.0.yml",
         "overrides": [*[o for o in _DET_V2 if o.split("=")[0] not in _DET_TEACHER_BUDGET_KEYS],
                       "Global.epoch_num=3", "Global.max_steps=189", "Global.eval_batch_step=[0,63]"],
     },
     "ppocrv2_det_student": {
+        "from_scratch": False,
+        "start": "the official PP-OCRv3 detector's backbone and DB head (the neck differs)",
+        "comparison": "ppocrv2_det_cml", "arm": "student",
         "lesson": "12_cml_detection",
         "config": "configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_student.yml",
         "overrides": [*_DET_V2, "Global.pretrained_model={official:PP-OCRv3_det}"],
     },
     "ppocrv2_det_cml": {
+        "from_scratch": False,
+        "start": "students: as ppocrv2_det_student; teacher: ppocrv2_det_teacher's best checkpoint",
+        "comparison": "ppocrv2_det_cml", "arm": "cml",
         "lesson": "12_cml_detection",
         "config": "configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_cml_quick.yml",
         "overrides": [*[o.replace("transforms.3.", "transforms.4.") for o in _DET_V2],   # CopyPaste is index 2
@@ -121,6 +167,9 @@ REFERENCE_RUNS = {
     # U-DML: two identical models, both from the same adapted weights (the SVTR neck's dropout makes
     # them differ from the first step, which DML and the feature loss then pull together).
     "ppocrv2_rec_single": {
+        "from_scratch": False,
+        "start": "the official PP-OCRv3 recogniser re-indexed for the synthetic dictionary (adapt-rec)",
+        "comparison": "ppocrv2_rec_udml", "arm": "single",
         "lesson": "13_udml_recognition",
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
         "before": [_ADAPT_REC],
@@ -129,6 +178,9 @@ REFERENCE_RUNS = {
         "overrides": [*_REC_V2, f"Global.pretrained_model={_ADAPTED_REC}"],
     },
     "ppocrv2_rec_udml": {
+        "from_scratch": False,
+        "start": "the official PP-OCRv3 recogniser re-indexed for the synthetic dictionary (adapt-rec)",
+        "comparison": "ppocrv2_rec_udml", "arm": "udml",
         "lesson": "13_udml_recognition",
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation_v3ctc_quick.yml",
         "before": [_ADAPT_REC],
@@ -141,6 +193,9 @@ REFERENCE_RUNS = {
     # model above), then training continues with CTC + 0.05 x CenterLoss. The baseline continues the
     # same checkpoint for the same 120 steps with CTC alone.
     "ppocrv2_rec_ctc": {
+        "from_scratch": False,
+        "start": "ppocrv2_rec_single's best checkpoint",
+        "comparison": "ppocrv2_rec_enhanced_ctc", "arm": "ctc",
         "lesson": "14_enhanced_ctc",
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_v3ctc_quick.yml",
         "initial_eval": True,
@@ -148,6 +203,9 @@ REFERENCE_RUNS = {
         "overrides": [*_REC_V2, "Global.pretrained_model=./output/reference_runs/ppocrv2_rec_single/best_accuracy"],
     },
     "ppocrv2_rec_enhanced_ctc": {
+        "from_scratch": False,
+        "start": "ppocrv2_rec_single's best checkpoint",
+        "comparison": "ppocrv2_rec_enhanced_ctc", "arm": "enhanced_ctc",
         "lesson": "14_enhanced_ctc",
         "config": "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_v3ctc_quick.yml",
         "before": [["export-center", "-c", "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss_v3ctc_quick.yml",
@@ -251,10 +309,112 @@ def save_predictions(name: str, out_root: Path = OUT) -> None:
     print(f"{name}: wrote predictions.tsv", flush=True)
 
 
-def data_stamp() -> dict:
-    """The stamp `make data` wrote (generator version, seed, sizes) for ./train_data/synth, if any."""
-    path = ROOT / "train_data" / "synth" / ".stamp.json"
+def data_stamp(config: str | None = None) -> dict:
+    """The stamp of the dataset a run trains on (generator version, seed, sizes): the `.stamp.json`
+    of the train_data/<set>/ folder its config's Train.dataset.data_dir lies in (default: synth)."""
+    folder = "synth"
+    if config is not None:
+        from ocrcourse.config import load_config
+
+        data_dir = Path(load_config(ROOT / config)["Train"]["dataset"]["data_dir"])
+        parts = data_dir.parts
+        if "train_data" in parts and parts.index("train_data") + 1 < len(parts):
+            folder = parts[parts.index("train_data") + 1]
+    path = ROOT / "train_data" / folder / ".stamp.json"
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+# --- steps a run needs before training: a dataset or a weights file (name -> function) -------------
+
+DET_BACKBONE = "./output/reference_runs/PP-OCRv3_det_backbone.pdparams"
+
+
+def prepare_codes_data() -> None:
+    """Build ./train_data/synth_codes (the codes task of lesson 09) unless it is current."""
+    from ocrcourse.data.synth_codes import build_codes_dataset
+
+    build_codes_dataset(ROOT / "train_data")
+
+
+def prepare_det_backbone(out: str = DET_BACKBONE) -> dict:
+    """Write the backbone of the official PP-OCRv3 detector alone (keys `backbone.*`), so that a
+    DB model loading it starts with random neck and head. Returns {"kept": n, "dropped": n}."""
+    import paddle
+
+    from ocrcourse.weights import official
+
+    state = paddle.load(official("PP-OCRv3_det"))
+    kept = {k: v for k, v in state.items() if k.startswith("backbone.")}
+    path = ROOT / out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paddle.save(kept, str(path))
+    return {"kept": len(kept), "dropped": len(state) - len(kept)}
+
+
+PREPARE = {"codes_data": prepare_codes_data, "det_backbone": prepare_det_backbone}
+
+# keys copied from the table into every meta.json (run_keys)
+_META_KEYS = ("lesson", "from_scratch", "start", "comparison", "arm")
+
+
+def run_seed(name: str) -> int | None:
+    """Global.seed of a run: its override, else its config's."""
+    spec = REFERENCE_RUNS[name]
+    for o in spec["overrides"]:
+        if o.startswith("Global.seed="):
+            return int(o.split("=", 1)[1])
+    from ocrcourse.config import load_config
+
+    seed = load_config(ROOT / spec["config"]).get("Global", {}).get("seed")
+    return None if seed is None else int(seed)
+
+
+def run_keys(name: str) -> dict:
+    """What the table says about a run, as written into its meta: lesson, from_scratch, start,
+    comparison and arm (when it belongs to one) and seed."""
+    spec = REFERENCE_RUNS[name]
+    return {**{k: spec[k] for k in _META_KEYS if k in spec}, "seed": run_seed(name)}
+
+
+def groups() -> dict[str, list[str]]:
+    """Named groups of runs: each lesson stem (the runs it shows) and each comparison."""
+    out: dict[str, list[str]] = {}
+    for name, spec in REFERENCE_RUNS.items():
+        out.setdefault(spec["lesson"], []).append(name)
+        if "comparison" in spec:
+            out.setdefault(spec["comparison"], []).append(name)
+    return out
+
+
+def expand(names: list[str]) -> list[str]:
+    """Run names and group names -> run names, each once, in the table's order (which puts a run
+    before the runs that start from its checkpoint)."""
+    table, wanted = groups(), set()
+    for n in names:
+        if n in REFERENCE_RUNS:
+            wanted.add(n)
+        elif n in table:
+            wanted.update(table[n])
+        else:
+            raise SystemExit(f"unknown reference run or group {n!r}; runs: {sorted(REFERENCE_RUNS)}; "
+                             f"groups: {sorted(table)}")
+    return [n for n in REFERENCE_RUNS if n in wanted]
+
+
+def update_meta(name: str, out_root: Path = OUT) -> bool:
+    """Write the table's keys (run_keys) into an existing meta.json without re-running; False if absent."""
+    path = out_root / name / "meta.json"
+    if not path.exists():
+        return False
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update(run_keys(name))
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(name: str, out_root: Path = OUT) -> dict:
@@ -269,25 +429,33 @@ def run(name: str, out_root: Path = OUT) -> dict:
     before = [[sys.executable, "-m", "ocrcourse.cli", *map(resolve_override, c)]
               for c in REFERENCE_RUNS[name].get("before", [])]
     print("running:", shlex.join(cmd), flush=True)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _children_cpu_s()
+    prepared = {}
+    for step in REFERENCE_RUNS[name].get("prepare", []):
+        prepared[step] = PREPARE[step]()
     for c in before:
         subprocess.run(c, cwd=ROOT, check=True)
     initial = initial_metrics(name) if REFERENCE_RUNS[name].get("initial_eval") else None
     subprocess.run(cmd, cwd=ROOT, check=True)
     wall = time.perf_counter() - start
+    cpu = _children_cpu_s() - cpu0 + (sum(os.times()[:2]) if prepared else 0.0)   # prepare runs in-process
+    if hasattr(os, "getloadavg"):
+        info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     history = pd.read_csv(ROOT / save_dir / "history.csv")
     final, best = eval_metrics(history)
     out = out_root / name
     out.mkdir(parents=True, exist_ok=True)
     history.to_csv(out / "history.csv", index=False)
     shown = ["python", "-m", "ocrcourse.cli", *command_for(name, save_dir, resolve=False)[3:]]
-    meta = {"name": name, "lesson": REFERENCE_RUNS[name]["lesson"], "command": shlex.join(shown),
+    meta = {"name": name, **run_keys(name), "command": shlex.join(shown),
             "config": REFERENCE_RUNS[name]["config"], "overrides": REFERENCE_RUNS[name]["overrides"],
             **({"before": [shlex.join(["python", "-m", "ocrcourse.cli", *c])
                            for c in REFERENCE_RUNS[name]["before"]]} if "before" in REFERENCE_RUNS[name] else {}),
             "commit": commit, "tree_had_local_changes": dirty, "machine": info,
-            "wall_time_s": round(wall, 1), "steps": int(history["step"].iloc[-1]) if len(history) else 0,
-            "data": data_stamp(),
+            **({"prepare": REFERENCE_RUNS[name]["prepare"]} if prepared else {}),
+            "wall_time_s": round(wall, 1), "cpu_time_s": round(cpu, 1),
+            "steps": int(history["step"].iloc[-1]) if len(history) else 0,
+            "data": data_stamp(REFERENCE_RUNS[name]["config"]),
             **({"initial_metrics": initial} if initial is not None else {}),
             "final_metrics": final, "best_metrics": best}
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -299,22 +467,48 @@ def run(name: str, out_root: Path = OUT) -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("names", nargs="*", help="reference runs to reproduce (see --list)")
-    p.add_argument("--list", action="store_true", help="list the reference runs and their commands")
+    p.add_argument("names", nargs="*", help="reference runs or groups (a lesson stem, a comparison) to reproduce")
+    p.add_argument("--all", action="store_true", help="every reference run, in the table's order")
+    p.add_argument("--list", action="store_true", help="list the reference runs, their commands and the groups")
+    p.add_argument("--update-meta", action="store_true",
+                   help="write the table's keys (lesson, from_scratch, start, comparison, arm, seed) into the "
+                        "existing meta.json of the named runs (all with --all) without re-running them")
+    p.add_argument("--total-time", action="store_true",
+                   help="print the summed wall and CPU time of the committed reference runs")
     p.add_argument("--predictions-only", action="store_true",
                    help="only (re)write predictions.tsv of finished runs from their checkpoints")
     a = p.parse_args(argv)
+    names = list(REFERENCE_RUNS) if a.all else expand(a.names)
     if a.predictions_only:
-        for name in a.names:
+        for name in names:
             save_predictions(name)
         return 0
-    if a.list or not a.names:
+    if a.update_meta:
+        for name in names:
+            print(f"{name}: {'updated' if update_meta(name) else 'no meta.json yet'}")
+        return 0
+    if a.total_time:
+        print(json.dumps(total_time(), indent=2))
+        return 0
+    if a.list or not names:
         for name, spec in REFERENCE_RUNS.items():
             print(f"{name:28s} lesson {spec['lesson']}: {shlex.join(command_for(name, '...', resolve=False)[1:])}")
+        print("groups:", ", ".join(f"{g} ({len(v)})" for g, v in groups().items()))
         return 0
-    for name in a.names:
+    for name in names:
         run(name)
     return 0
+
+
+def total_time(out_root: Path = OUT) -> dict:
+    """Summed wall_time_s and cpu_time_s over the committed metas (cpu only where it was measured)."""
+    metas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out_root.glob("*/meta.json"))]
+    with_cpu = [m for m in metas if "cpu_time_s" in m]
+    return {"runs": len(metas), "wall_time_s": round(sum(m.get("wall_time_s", 0) for m in metas), 1),
+            "cpu_time_s": round(sum(m["cpu_time_s"] for m in with_cpu), 1),
+            "runs_with_cpu_time": len(with_cpu),
+            "wall_time_s_of_runs_without_cpu_time": round(sum(m.get("wall_time_s", 0) for m in metas
+                                                              if "cpu_time_s" not in m), 1)}
 
 
 if __name__ == "__main__":
