@@ -36,7 +36,7 @@ from .data import checks as C
 from .data.checks import Finding, ImageInfo, LabelLine
 from .errors import ConfigError, DataError, LabelFormatError
 
-__all__ = ["OFFICIAL_RECIPES", "OFFICIAL_CARDS", "Report", "check_data", "check_loader", "check_lr",
+__all__ = ["CHECK_NAMES", "OFFICIAL_RECIPES", "OFFICIAL_CARDS", "Report", "check_data", "check_loader", "check_lr",
            "check_ppocrlabel_folder", "read_label_lines", "format_report"]
 
 OFFICIAL_CARDS = 8
@@ -57,6 +57,11 @@ OFFICIAL_RECIPES = {
     "configs/rec/ch_ppocr_v2.0/rec_chinese_lite_train_v2.0.yml": (0.001, 256),
     "configs/cls/cls_mv3.yml": (0.001, 512),
 }
+# every check by the name its findings carry (what --skip takes), in the order they run
+CHECK_NAMES = ("swapped_labels", "separator", "newline_in_text", "label_format", "unreadable_images",
+               "missing_chars", "space_char", "text_length", "polygons_outside", "ignore_share",
+               "tiny_boxes", "cls_labels", "duplicates", "image_size", "loader_workers", "shared_memory",
+               "lr_for_cards", "ppocrlabel_crops")
 _ORIGIN = re.compile(r"Official recipe: PaddleOCR (configs/\S+?\.yml)")
 _REC_ENCODERS = ("CTCLabelEncode", "MultiLabelEncode", "SARLabelEncode")
 
@@ -461,6 +466,8 @@ def check_data(cfg: dict | None, config_path=None, cards: int | None = None, ppo
         skip: check names to leave out (e.g. ["lr_for_cards"]).
         cpu_count, shm_free: override what this machine has (tests); shm_free=-1 means measure.
     """
+    if unknown := sorted(set(skip) - set(CHECK_NAMES)):
+        raise ConfigError(f"unknown check(s) to skip: {unknown}; checks: {', '.join(CHECK_NAMES)}")
     report = Report(skipped=sorted(skip))
     found = []
     if cfg is not None:

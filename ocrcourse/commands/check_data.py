@@ -14,6 +14,8 @@ HELP = "check your own dataset and config before training; prints each problem w
 
 
 def add_arguments(parser) -> None:
+    from ocrcourse.check_data import CHECK_NAMES
+
     parser.add_argument("-c", "--config", default=None, help="PaddleOCR-schema YAML whose Train / Eval "
                         "data to check, e.g. configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_student.yml")
     parser.add_argument("-o", "--opt", nargs="+", action="append", default=[], metavar="KEY=VALUE",
@@ -23,7 +25,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cards", type=int, default=None,
                         help="devices you will train on (default: visible GPUs if Global.use_gpu, else 1)")
     parser.add_argument("--skip", action="append", default=[], metavar="CHECK",
-                        help="leave out a check by name (e.g. --skip lr_for_cards); repeatable")
+                        help="leave out a check by name (repeatable): " + ", ".join(CHECK_NAMES))
 
 
 def run(args) -> int:

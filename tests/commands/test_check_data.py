@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -291,3 +292,14 @@ def test_direction_labels_not_in_label_list(tmp_path):
 def test_a_line_naming_several_images_has_each_one_checked(tmp_path):
     found, _ = run(REC, make_rec(tmp_path, train=['["crops/train_0.png", "crops/gone.png"]\tword']))
     assert set(found) == {"unreadable_images"} and "crops/gone.png" in found["unreadable_images"].examples[0]
+
+
+def test_every_finding_names_a_listed_check_and_unknown_skips_are_refused(tmp_path, capsys):
+    import ocrcourse.data.checks as checks_module
+    from ocrcourse.check_data import CHECK_NAMES
+
+    source = Path(checks_module.__file__).read_text() + (ROOT / "ocrcourse/check_data.py").read_text()
+    named = set(re.findall(r'Finding\("([a-z_]+)"', source))
+    assert named == set(CHECK_NAMES)
+    assert main(["check-data", "-c", str(DET), "--skip", "separatr"]) == 1
+    assert "separator" in capsys.readouterr().err
