@@ -18,8 +18,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ocrcourse.train import Trainer
 
+    from ocrcourse.optim.lr_scaling import lr_for_your_batch
+
     log_to_stdout()
-    trainer = Trainer.from_config(config_from_args(args))
+    cfg = lr_for_your_batch(config_from_args(args))   # warns (or, auto_scale_lr, scales) if your batch differs
+    trainer = Trainer.from_config(cfg)
     history = trainer.fit()
     if len(history):
         print(f"trained {int(history['step'].iloc[-1])} steps; last loss {history['loss'].iloc[-1]:.5f}")
