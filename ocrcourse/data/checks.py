@@ -253,11 +253,13 @@ def check_unreadable(images: list, data_dir: str) -> Finding | None:
     if not bad:
         return None
     kinds = Counter(im.problem for im in bad)
+    bom = any("\ufeff" in im.path for im in bad)     # Windows Notepad's UTF-8 BOM glued to the first path
     return Finding("unreadable_images", "images training cannot read: " + ", ".join(
         f"{n} {k}" for k, n in kinds.items()), len(bad), "images",
-        _first(f"{im.where} ({im.path})" for im in bad),
+        _first(f"{im.where} ({im.path!r})" for im in bad),
         f"image paths are relative to data_dir={data_dir}: fix the path or data_dir, re-save broken "
-        "files (e.g. with an image editor or cv2.imwrite), or delete their lines")
+        "files (e.g. with an image editor or cv2.imwrite), or delete their lines"
+        + ("; a path starts with '\\ufeff' (a BOM): save the label file as UTF-8 without BOM" if bom else ""))
 
 
 def check_duplicates(train: list, evaluation: list) -> Finding | None:

@@ -303,3 +303,12 @@ def test_every_finding_names_a_listed_check_and_unknown_skips_are_refused(tmp_pa
     assert named == set(CHECK_NAMES)
     assert main(["check-data", "-c", str(DET), "--skip", "separatr"]) == 1
     assert "separator" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_before_the_first_path_is_named(tmp_path):
+    rec = make_rec(tmp_path)
+    text = (tmp_path / "train.txt").read_text(encoding="utf-8")
+    (tmp_path / "train.txt").write_text("\ufeff" + text, encoding="utf-8")       # Notepad's "UTF-8"
+    found, _ = run(REC, rec)
+    assert set(found) == {"unreadable_images"} and "without BOM" in found["unreadable_images"].fix
+    assert found["unreadable_images"].examples[0].startswith(f"{tmp_path}/train.txt:1 (")
