@@ -100,11 +100,12 @@ test-latest: $(STAMP) data weights
 	$(UV) pip list --python $(LATEST_VENV)/bin/python --format freeze > build/latest-versions.txt
 	@echo "newest versions resolved today (differences from the lock):"; \
 	  diff <(grep -E '^[A-Za-z0-9_.-]+==' $(LOCK) | sed 's/ ;.*//' | tr A-Z a-z | sort -u) \
-	       <(tr A-Z a-z < build/latest-versions.txt | sort -u) | grep '^>' || true
-	$(LATEST_VENV)/bin/python -m ipykernel install --sys-prefix --name ocrcourse-latest --display-name "ocrcourse (latest)" >/dev/null
+	       <(tr A-Z a-z < build/latest-versions.txt | grep -v '^ocrcourse==' | sort -u) | grep '^>' \
+	       | grep -v -f <(sed 's/^/> /' requirements/test-nodeps.txt) || echo "  (none: the lock is current)"
+	$(LATEST_VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (ocrcourse, latest)" >/dev/null
 	$(LATEST_VENV)/bin/python -m pytest tests -q
 	$(LATEST_VENV)/bin/python -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  --nbval-kernel-name ocrcourse-latest -p no:cacheprovider lessons exercises -q
+	  --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises -q
 
 test-floor: $(STAMP) data weights
 	@test -x $(FLOOR_VENV)/bin/python || $(UV) venv --quiet --python $(PY) $(FLOOR_VENV)
