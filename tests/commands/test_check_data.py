@@ -271,6 +271,11 @@ def test_ppocrlabel_export_with_fewer_crops_than_labels(tmp_path, capsys):
     _image(folder / "crop_img/a_crop_1.jpg", 32, 100, seed=1)
     (folder / "rec_gt.txt").write_text("crop_img/a_crop_0.jpg\tabc\ncrop_img/a_crop_1.jpg\tdef\n", encoding="utf-8")
     assert main(["check-data", "--ppocrlabel", str(folder)]) == 0
+    capsys.readouterr()
+    (folder / "rec_gt.txt").write_text("crop_img/a_crop_0.jpg\tab\nc\ncrop_img/a_crop_1.jpg\tdef\n", encoding="utf-8")
+    assert main(["check-data", "--ppocrlabel", str(folder)]) == 1       # "ab<Enter>c" typed in PPOCRLabel
+    out = capsys.readouterr().out
+    assert "newline_in_text" in out and "rec_gt.txt:2" in out and "label_format" not in out
 
 
 def test_no_config_and_no_folder_is_an_error(capsys):
