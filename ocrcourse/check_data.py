@@ -222,7 +222,8 @@ def _sections_findings(cfg: dict, sections: list) -> list:
             excluded |= {ln.file for ln in s["lines"]}
     lines = list({ln.where: ln for s in sections for ln in s["lines"]}.values())
     delimiter = sections[0]["delimiter"]
-    det_texts = [(b.where, b.text) for s in sections if s["task"] == "det" for b in _boxes(s, excluded)]
+    boxes = {s["section"]: _boxes(s, excluded) if s["task"] == "det" else [] for s in sections}
+    det_texts = [(b.where, b.text) for section_boxes in boxes.values() for b in section_boxes]
     reported = {ln.where for ln in C.spaced_lines(lines, delimiter) + C.broken_lines(lines, delimiter)}
     found += [C.check_separator(lines, delimiter), C.check_newline_in_text(lines, delimiter, det_texts),
               C.check_label_format([ln for ln in lines if ln.file not in excluded], reported)]
@@ -231,11 +232,10 @@ def _sections_findings(cfg: dict, sections: list) -> list:
     rec = [s for s in sections if s["task"] == "rec"]
     if rec:
         found += _rec_findings(cfg, rec, excluded)
-    det_boxes = [b for s in sections if s["task"] == "det" for b in _boxes(s, excluded)]
-    found.append(C.check_polygons_outside(det_boxes))
+    found.append(C.check_polygons_outside([b for section_boxes in boxes.values() for b in section_boxes]))
     for s in sections:
         if s["task"] == "det" and s["section"] == "Train":
-            found += _det_train_findings(s, excluded)
+            found += _det_train_findings(s, boxes["Train"])
         _, cls = _op_index(s["ops"], "ClsLabelEncode")
         if cls is not None:
             found.append(C.check_cls_labels([ln for ln in s["lines"] if ln.file not in excluded], cls.label_list))
@@ -256,10 +256,8 @@ def _rec_findings(cfg: dict, sections: list, excluded: set) -> list:
             C.check_text_length(texts, ctc.max_text_len, keep_below)]
 
 
-def _det_train_findings(sec: dict, excluded: set) -> list:
-    if sec["section"] != "Train":
-        return []
-    boxes = _boxes(sec, excluded)
+def _det_train_findings(sec: dict, boxes: list) -> list:
+    """### share and boxes lost in MakeShrinkMap: what the Train pipeline makes of its boxes."""
     found = [C.check_ignore_share(boxes)]
     k, shrink = _op_index(sec["ops"], "MakeShrinkMap")
     if shrink is not None:
@@ -280,7 +278,7 @@ def _det_size_findings(sections: list) -> list:
     det = [s for s in sections if s["task"] == "det"]
     if not det:
         return []
-    limit, limit_type, key = 960, "max", "Global.det_limit_side_len (inference)"
+    limit, limit_type, key = 960, "max", None        # PaddleOCR's inference default
     for s in det:
         k, resize = _op_index(s["ops"], "DetResizeForTest")
         if resize is not None and resize.limit_side_len is not None and resize.image_shape is None:

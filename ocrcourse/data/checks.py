@@ -274,8 +274,15 @@ def check_duplicates(train: list, evaluation: list) -> Finding | None:
                    "data_scripts/split_ppocrlabel.py)")
 
 
-def check_image_size(images: list, limit_side_len: int, limit_type: str, key: str) -> list:
-    """Images far (IMAGE_SIDE_FACTOR) larger or smaller than the detector's limit_side_len."""
+def check_image_size(images: list, limit_side_len: int, limit_type: str, key: str | None) -> list:
+    """Images far (IMAGE_SIDE_FACTOR) larger or smaller than the detector's limit_side_len.
+
+    `key` is the config key of that limit (Eval's DetResizeForTest), None for the inference default.
+    """
+    def change(value: int) -> str:
+        flag = f"--det_limit_side_len {value} at inference"
+        return f"-o {key}={value} (and {flag})" if key else flag
+
     out = []
     side_name = "short" if limit_type == "min" else "long"
     sides = [(im, (min if limit_type == "min" else max)(im.size)) for im in images if im.size]
@@ -286,13 +293,12 @@ def check_image_size(images: list, limit_side_len: int, limit_type: str, key: st
                            f"limit_side_len {limit_side_len} ({limit_type}): text shrinks out of reach",
                            len(big), "images", _first(f"{im.where} ({s} px)" for im, s in big),
                            f"downscale the photos (long side about 2 x {limit_side_len}), or raise "
-                           f"-o {key}={int(limit_side_len * 2)} (and --det_limit_side_len at inference)"))
+                           + change(int(limit_side_len * 2))))
     if small:
         out.append(Finding("image_size", f"{side_name} side less than 1/{IMAGE_SIDE_FACTOR:g} of the "
                            f"limit_side_len {limit_side_len} ({limit_type})", len(small), "images",
                            _first(f"{im.where} ({s} px)" for im, s in small),
-                           f"use larger photos, or lower -o {key}={max(32, int(limit_side_len / 2))} "
-                           "(and --det_limit_side_len at inference)"))
+                           "use larger photos, or lower " + change(max(32, int(limit_side_len / 2)))))
     return out
 
 

@@ -39,3 +39,12 @@ def test_ignore_share_threshold_is_strictly_above_half():
     half = [Box("f:1", pts, "###", (10, 10)), Box("f:1", pts, "abc", (10, 10))]
     assert check_ignore_share(half) is None
     assert check_ignore_share(half + [Box("f:2", pts, "*", (10, 10))]).count == 2
+
+
+def test_image_size_uses_the_limit_type_side_and_names_the_inference_flag():
+    from ocrcourse.data.checks import ImageInfo, check_image_size
+
+    images = [ImageInfo("f:1", "a.jpg", size=(4000, 3000)), ImageInfo("f:2", "b.jpg", size=(900, 700))]
+    big, = check_image_size(images, 960, "max", None)             # long side 4000 > 4 x 960
+    assert big.examples == ["f:1 (4000 px)"] and big.fix.endswith("--det_limit_side_len 1920 at inference")
+    assert check_image_size(images, 736, "min", "K") == []          # short sides 3000 and 700 vs 736
