@@ -35,3 +35,23 @@ def test_seed_everything_repeats_numpy_and_paddle():
 def test_home_respects_env(monkeypatch, tmp_path):
     monkeypatch.setenv("OCRCOURSE_HOME", str(tmp_path))
     assert settings.home() == str(tmp_path)
+
+
+def test_step_cap_applies_only_in_full_mode(monkeypatch):
+    monkeypatch.setenv("OCRCOURSE_MAX_STEPS", "2")
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    assert settings.max_steps() == 2
+    assert settings.cap_steps(2000) == 2 and settings.cap_steps(1) == 1 and settings.cap_steps(None) == 2
+    monkeypatch.setenv("OCRCOURSE_MODE", "quick")              # never changes quick mode
+    assert settings.max_steps() is None and settings.cap_steps(2000) == 2000 and settings.cap_steps(None) is None
+    monkeypatch.delenv("OCRCOURSE_MAX_STEPS")
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    assert settings.max_steps() is None and settings.cap_steps(2000) == 2000
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two"])
+def test_step_cap_rejects_nonsense(monkeypatch, value):
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    monkeypatch.setenv("OCRCOURSE_MAX_STEPS", value)
+    with pytest.raises(ConfigError, match="OCRCOURSE_MAX_STEPS"):
+        settings.max_steps()

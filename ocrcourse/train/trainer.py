@@ -21,7 +21,7 @@ from pathlib import Path
 import paddle
 
 from ..errors import ConfigError
-from ..settings import seed_everything
+from ..settings import cap_steps, seed_everything
 from .amp import setup_amp
 from .checkpoint import load_checkpoint, unwrap
 from .loop import evaluate, fit
@@ -265,7 +265,7 @@ class Trainer:
                 metric=self.metric, main_indicator=(self.cfg.get("Metric") or {}).get("main_indicator"),
                 save_model_dir=g.get("save_model_dir"), eval_batch_step=g.get("eval_batch_step", [0, 2000]),
                 print_batch_step=int(g.get("print_batch_step", 10)),
-                save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=g.get("max_steps"),
+                save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=self.max_steps(),
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
                 log_smooth_window=int(g.get("log_smooth_window", 20)),
                 seed=int(g.get("seed", 1024)), resume=self.resume, on_step=on_step, on_eval=on_eval,
@@ -275,6 +275,15 @@ class Trainer:
                 visualdl.close()
             if undo_log is not None:
                 undo_log()
+
+    def max_steps(self) -> int | None:
+        """`Global.max_steps`, limited in full mode by the step cap OCRCOURSE_MAX_STEPS (settings.py)."""
+        asked = self.cfg["Global"].get("max_steps")
+        capped = cap_steps(asked)
+        if capped != asked:
+            logger.info("OCRCOURSE_MAX_STEPS caps training at %d steps (asked: %s)", capped,
+                        asked if asked is not None else "no limit")
+        return capped
 
     def evaluate(self) -> dict:
         """The metric dict over the Eval set (what `ocrcourse eval` prints)."""

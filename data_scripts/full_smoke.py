@@ -1,0 +1,115 @@
+"""Execute the lessons in full mode with the step cap, and report status, seconds and peak memory.
+
+    python data_scripts/full_smoke.py [--steps 2] [--out build/full-smoke] [--pattern '0[7-9]_*.ipynb']
+
+What `make full-smoke` runs (issue #17). Each lesson runs top to bottom with `OCRCOURSE_MODE=full`
+(full crops, batches, teachers, datasets) and `OCRCOURSE_MAX_STEPS=N` (every Trainer stops after N
+steps, settings.py), so full mode is proven to execute on a CPU without a GPU-sized time budget.
+While a lesson runs, the resident memory (RSS) of the whole process tree under this script — the
+Jupyter kernel and any data-loader workers — is sampled every 0.2 s; the peak is what the lesson
+needs on the host (on a GPU the model's activations move to device memory, the host keeps the
+data pipeline and the Python process).
+
+The table is printed and written to `<out>/full_smoke.md` and `<out>/full_smoke.json`; the executed
+notebooks go to `<out>/`. Exit status 1 if any lesson failed or exceeded `--max-rss-gb` (default 32,
+the host of a typical one-GPU machine).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class PeakRSS:
+    """Sample the summed RSS of this process's descendants (not this process) in a thread."""
+
+    def __init__(self, interval: float = 0.2):
+        import psutil
+
+        self._me = psutil.Process()
+        self.interval, self.peak = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        total = 0
+        for child in self._me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def format_table(rows: list[dict], steps: int) -> str:
+    lines = [f"Full mode, every training run capped at {steps} steps (OCRCOURSE_MAX_STEPS={steps}):", "",
+             "| lesson | status | seconds | peak RSS (GB) | note |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['lesson']} | {r['status']} | {r['seconds']:.0f} | {r['peak_rss_gb']:.2f} | "
+                     f"{r['error'][:160].replace('|', '/')} |")
+    ok = sum(r["status"] == "ok" for r in rows)
+    lines += ["", f"{ok} of {len(rows)} lessons ran; {sum(r['seconds'] for r in rows):.0f} s in all; "
+              f"largest peak {max([r['peak_rss_gb'] for r in rows] + [0]):.2f} GB"]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--steps", type=int, default=2, help="OCRCOURSE_MAX_STEPS (default 2)")
+    ap.add_argument("--out", default="build/full-smoke")
+    ap.add_argument("--folder", default=str(REPO / "lessons"))
+    ap.add_argument("--pattern", default="[0-9][0-9]_*.ipynb")
+    ap.add_argument("--kernel", default="ocrcourse")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    ap.add_argument("--max-rss-gb", type=float, default=32.0)
+    args = ap.parse_args(argv)
+
+    os.environ["OCRCOURSE_MODE"] = "full"
+    os.environ["OCRCOURSE_MAX_STEPS"] = str(args.steps)
+    os.environ.setdefault("OCRCOURSE_HEADLESS", "1")
+    from ocrcourse.lessons_runner import run_notebook
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path in sorted(Path(args.folder).glob(args.pattern)):
+        print(f"running {path.name} (full mode, {args.steps} steps per training run) ...", flush=True)
+        with PeakRSS() as rss:
+            result = run_notebook(path, out, args.kernel, timeout=args.timeout)
+        row = {"lesson": result.lesson, "status": result.status, "seconds": round(result.seconds, 1),
+               "peak_rss_gb": round(rss.peak / 2**30, 2), "error": result.error}
+        if row["status"] == "ok" and row["peak_rss_gb"] > args.max_rss_gb:
+            row["status"], row["error"] = "failed", f"peak RSS above {args.max_rss_gb} GB"
+        rows.append(row)
+        print(f"  {row['status']}  {row['seconds']:.0f} s  {row['peak_rss_gb']:.2f} GB  {row['error']}", flush=True)
+        (out / "full_smoke.json").write_text(json.dumps(rows, indent=1))   # partial results survive a kill
+    table = format_table(rows, args.steps)
+    (out / "full_smoke.md").write_text(table + "\n")
+    print(table)
+    return 0 if rows and all(r["status"] == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
