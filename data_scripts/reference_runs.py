@@ -125,7 +125,7 @@ REFERENCE_RUNS = {
         "from_scratch": False,
         "start": "backbone from the official PP-OCRv3 detector (ocrcourse.weights 'PP-OCRv3_det', keys "
                  "backbone.*); neck and head random",
-        "overrides": ["Global.seed=0", "Global.epoch_num=6", "Global.eval_batch_step=[0,64]"],
+        "overrides": ["Global.seed=0", "Global.epoch_num=4", "Global.eval_batch_step=[0,64]"],
     },
     # Lessons 12-14 (PP-OCRv2 distillation and Enhanced CTC). Each pair shares data, crop/batch,
     # steps, schedule, seed (Global.seed=0) and initial weights; only the recipe differs.
