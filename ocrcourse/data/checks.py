@@ -275,7 +275,10 @@ def check_duplicates(train: list, evaluation: list) -> Finding | None:
 
 
 def check_image_size(images: list, limit_side_len: int, limit_type: str, key: str | None) -> list:
-    """Images far (IMAGE_SIDE_FACTOR) larger or smaller than the detector's limit_side_len.
+    """Images far (IMAGE_SIDE_FACTOR) from the detector's limit_side_len, as DetResizeForTest sees
+    them: with "max" (and "resize_long") a long side above 4 x the limit is shrunk more than 4x;
+    with "min" (and "resize_long") a short (long) side below 1/4 of it is enlarged more than 4x;
+    with "max" such a small image is left as it is, its text as small as it is.
 
     `key` is the config key of that limit (Eval's DetResizeForTest), None for the inference default.
     """
@@ -283,20 +286,22 @@ def check_image_size(images: list, limit_side_len: int, limit_type: str, key: st
         flag = f"--det_limit_side_len {value} at inference"
         return f"-o {key}={value} (and {flag})" if key else flag
 
-    out = []
     side_name = "short" if limit_type == "min" else "long"
     sides = [(im, (min if limit_type == "min" else max)(im.size)) for im in images if im.size]
-    big = [(im, s) for im, s in sides if s > IMAGE_SIDE_FACTOR * limit_side_len]
+    big = [(im, s) for im, s in sides if s > IMAGE_SIDE_FACTOR * limit_side_len and limit_type != "min"]
     small = [(im, s) for im, s in sides if s * IMAGE_SIDE_FACTOR < limit_side_len]
+    out = []
     if big:
-        out.append(Finding("image_size", f"{side_name} side more than x{IMAGE_SIDE_FACTOR:g} the "
-                           f"limit_side_len {limit_side_len} ({limit_type}): text shrinks out of reach",
+        out.append(Finding("image_size", f"long side more than x{IMAGE_SIDE_FACTOR:g} the limit_side_len "
+                           f"{limit_side_len} ({limit_type}): shrunk that much, small text vanishes",
                            len(big), "images", _first(f"{im.where} ({s} px)" for im, s in big),
                            f"downscale the photos (long side about 2 x {limit_side_len}), or raise "
                            + change(int(limit_side_len * 2))))
     if small:
+        what = ("left that small (max never enlarges): its text may be too small to find"
+                if limit_type == "max" else "enlarged that much: blurred")
         out.append(Finding("image_size", f"{side_name} side less than 1/{IMAGE_SIDE_FACTOR:g} of the "
-                           f"limit_side_len {limit_side_len} ({limit_type})", len(small), "images",
+                           f"limit_side_len {limit_side_len} ({limit_type}): {what}", len(small), "images",
                            _first(f"{im.where} ({s} px)" for im, s in small),
                            "use larger photos, or lower " + change(max(32, int(limit_side_len / 2)))))
     return out

@@ -48,3 +48,6 @@ def test_image_size_uses_the_limit_type_side_and_names_the_inference_flag():
     big, = check_image_size(images, 960, "max", None)             # long side 4000 > 4 x 960
     assert big.examples == ["f:1 (4000 px)"] and big.fix.endswith("--det_limit_side_len 1920 at inference")
     assert check_image_size(images, 736, "min", "K") == []          # short sides 3000 and 700 vs 736
+    small, = check_image_size([ImageInfo("f:3", "c.jpg", size=(100, 150))], 736, "min", "K")
+    assert "enlarged" in small.problem and small.fix == "use larger photos, or lower -o K=368 (and " \
+        "--det_limit_side_len 368 at inference)"
