@@ -114,7 +114,7 @@ REFERENCE_RUNS = {
         "predictions": True,
         "from_scratch": True,
         "start": "random initialisation (no weights loaded)",
-        "overrides": ["Global.seed=0", "Global.epoch_num=6", "Global.eval_batch_step=[0,94]"],
+        "overrides": ["Global.seed=0", "Global.epoch_num=2", "Global.eval_batch_step=[0,94]"],
     },
     # DB on the synthetic scenes, backbone out of the official PP-OCRv3 detector (standing in for the
     # ImageNet backbone PaddleOCR's guides start from), neck and head random.
