@@ -38,6 +38,8 @@ LESSONS = [
     (15, "15_ppocrv3_detection", "The PP-OCRv3 detection recipe", "PP-OCRv3 det (LK-PAN teacher, RSE-FPN student)"),
     (16, "16_export_and_inference", "Export and fast inference", "inference model export (模型导出)"),
     (17, "17_your_own_data", "Fine-tuning on your own data", "PPOCRLabel data (自有数据微调)"),
+    (18, "18_ppocrv4", "PP-OCRv4: what changed, shown and measured",
+     "PP-LCNetV3 (可学习重参数化), PFHead, DSR (动态收缩比), GTC-NRTR, LR scaling (学习率缩放)"),
 ]
 
 
@@ -51,7 +53,9 @@ def lesson_table():
 # PP-OCR's strategies and the lesson that teaches each one: (generation, stage, English name,
 # Chinese name, lesson stem or None). PP-OCR (arXiv:2009.09941) lists 19 strategies for its three
 # models (6 det, 4 cls, 9 rec); PP-OCRv2 (arXiv:2109.03144) adds 5 and PP-OCRv3 (arXiv:2206.03001)
-# 9 more. `None`: explained in lesson 01 only, because it needs data at a scale a course cannot ship.
+# 9 more; PP-OCRv4 (PaddleOCR's docs, no paper) 10 more. `None`: explained only (lesson 01 for
+# v1-v3, lesson 18 for v4), because it needs data or teachers at a scale a course cannot ship, or
+# is not built yet (v4's multi-scale training and DKD: issue 18, part 3).
 STRATEGIES = [
     ("PP-OCR", "det", "light backbone: MobileNetV3 large x0.5", "轻量级主干网络", "02_det_backbones"),
     ("PP-OCR", "det", "light head: FPN with 96 inner channels", "轻量级特征金字塔", "03_det_necks"),
@@ -86,6 +90,16 @@ STRATEGIES = [
     ("PP-OCRv3", "rec", "TextRotNet: self-supervised pre-training", "自监督预训练模型", None),
     ("PP-OCRv3", "rec", "U-DML with a larger student (improved)", "统一深度互学习", "13_udml_recognition"),
     ("PP-OCRv3", "rec", "UIM: mining unlabelled images", "无标注数据挖掘", None),
+    ("PP-OCRv4", "det", "PP-LCNetV3 backbone (learnable re-parameterisation)", "PP-LCNetV3", "18_ppocrv4"),
+    ("PP-OCRv4", "det", "PFHead: parallel-fusion head (teacher)", "并行head分支融合结构", "18_ppocrv4"),
+    ("PP-OCRv4", "det", "DSR: dynamic shrink ratio", "动态shrink ratio", "18_ppocrv4"),
+    ("PP-OCRv4", "det", "CML with a PPHGNet + PFHead teacher", "CML蒸馏进一步提升", None),
+    ("PP-OCRv4", "rec", "SVTR_LCNetV3: PP-LCNetV3 recogniser", "SVTR_LCNetV3", "18_ppocrv4"),
+    ("PP-OCRv4", "rec", "Lite-Neck: slimmer SVTR neck", "精简Neck结构", "18_ppocrv4"),
+    ("PP-OCRv4", "rec", "GTC-NRTR: attention guidance by NRTR", "稳定的Attention指导分支", "18_ppocrv4"),
+    ("PP-OCRv4", "rec", "Multi-Scale training", "多尺度训练", None),
+    ("PP-OCRv4", "rec", "DF: data mining and filtering", "数据挖掘方案", None),
+    ("PP-OCRv4", "rec", "DKD distillation", "DKD蒸馏策略", None),
 ]
 
 
@@ -93,8 +107,8 @@ def strategy_table(generation: str | None = None):
     """PP-OCR's strategies as a pandas DataFrame (generation, stage, strategy, chinese, lesson).
 
     Args:
-        generation: "PP-OCR" (the 19 of the first paper), "PP-OCRv2" or "PP-OCRv3" (what each
-            added); None: all of them.
+        generation: "PP-OCR" (the 19 of the first paper), "PP-OCRv2", "PP-OCRv3" or "PP-OCRv4"
+            (what each added); None: all of them.
 
     The `lesson` column holds the notebook stem that teaches the strategy, or "—" when the course
     only explains it (lesson 01).
