@@ -15,12 +15,14 @@ KERNEL_NAME := ocrcourse
 export OCRCOURSE_MODE ?= quick
 export OMP_NUM_THREADS ?= 2
 
-.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor
+.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor site browser-test
 
 help:
 	@echo "make course  - set up .venv, data and weights, run every lesson (quick mode) with a summary"
 	@echo "make test    - same set-up, then pytest over tests/ and nbval over lessons/ and exercises/"
 	@echo "make lab     - JupyterLab on lessons/ with the '$(KERNEL_NAME)' kernel"
+	@echo "make site    - the offline course site build/site/ from make course's executed lessons"
+	@echo "make browser-test - JupyterLab in Debian's chromium: lessons 00/04/05 as a learner sees them"
 	@echo "make lock    - re-resolve requirements/lock-*.txt (newest versions in pyproject's ranges, as of today)"
 	@echo "make test-latest - the whole suite in a throw-away env with the newest versions in the ranges"
 	@echo "make test-floor  - the library's pytest suite on the oldest PaddlePaddle the README names"
@@ -50,7 +52,7 @@ weights: setup
 	$(PY) -m ocrcourse.cli weights --prepare
 
 lessons: setup data weights
-	$(PY) -m ocrcourse.cli run-lessons lessons --out build/lessons
+	$(PY) -m ocrcourse.cli run-lessons lessons --out build/lessons --site build/site
 
 course: lessons
 
@@ -62,8 +64,18 @@ nbval: setup data weights
 
 test: pytest nbval
 
+# --allow-root: Docker and AI Studio-like containers run as root, and Jupyter refuses root without it.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=lessons
+	$(VENV)/bin/jupyter lab --notebook-dir=lessons $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The static, offline course site from the executed lessons of `make course` (build/site/index.html).
+site: setup
+	$(PY) -m ocrcourse.course_site build/lessons build/site
+
+# JupyterLab in Debian's chromium (apt-get install -y chromium fonts-noto-cjk), driven by Playwright:
+# lessons 00/04/05 Run All, pictures, explorers, CJK; and the offline site. Screenshots: build/browser/.
+browser-test: setup data weights
+	OCRCOURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -q -p no:cacheprovider
 
 clean:
 	rm -rf build

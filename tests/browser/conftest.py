@@ -15,3 +15,24 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "tests/browser" in str(item.fspath).replace(os.sep, "/"):
                 item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def shots():
+    """build/browser/: screenshots and the JupyterLab log, for people to look at."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "build" / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium (Playwright drives it; no browser download)."""
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk")
+    return path

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +31,6 @@ import pytest
 from ocrcourse.lessons_runner import count_images
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "build" / "browser"
 RUN_TIMEOUT_S = 150
 # lesson -> does it hold a live explorer (sliders wired to a figure)?
 LESSONS = {"00_welcome": False, "04_db_head_and_labels": True, "05_lr_and_regularization": True}
@@ -46,13 +44,6 @@ LAB_SETTINGS = {
 }
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk")
-    return path
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,7 +51,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, shots):
     tmp = tmp_path_factory.mktemp("lab")
     for name, value in LAB_SETTINGS.items():
         target = tmp / "settings" / name
@@ -75,8 +66,7 @@ def lab(tmp_path_factory):
            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'lessons'}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    log = open(SHOTS / "jupyter-lab.log", "w")
+    log = open(shots / "jupyter-lab.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -87,7 +77,7 @@ def lab(tmp_path_factory):
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
-                pytest.fail(f"jupyter lab did not start; see {SHOTS / 'jupyter-lab.log'}")
+                pytest.fail(f"jupyter lab did not start; see {shots / 'jupyter-lab.log'}")
             time.sleep(0.5)
     yield url, token
     proc.terminate()
@@ -99,11 +89,11 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield b
         b.close()
 
@@ -176,7 +166,7 @@ def _move_slider(page, output) -> bool:
 
 
 @pytest.mark.parametrize("lesson", list(LESSONS))
-def test_lesson_as_a_learner_sees_it(lab, browser, lesson):
+def test_lesson_as_a_learner_sees_it(lab, browser, shots, lesson):
     url, token = lab
     expected = count_images(nbformat.read(ROOT / "lessons" / f"{lesson}.ipynb", as_version=4))
     page = browser.new_page(viewport={"width": 1366, "height": 850})
@@ -187,7 +177,7 @@ def test_lesson_as_a_learner_sees_it(lab, browser, lesson):
         start = time.perf_counter()
         _run_all(page)
         seconds = time.perf_counter() - start
-        page.screenshot(path=str(SHOTS / f"{lesson}.png"))
+        page.screenshot(path=str(shots / f"{lesson}.png"))
 
         red = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         texts = [red.nth(i).inner_text()[:300] for i in range(red.count())]
@@ -196,7 +186,7 @@ def test_lesson_as_a_learner_sees_it(lab, browser, lesson):
         images = page.locator(".jp-OutputArea-output img")
         for i in range(images.count()):            # for people to look at; not an assertion
             try:
-                images.nth(i).screenshot(path=str(SHOTS / f"{lesson}-fig{i:02d}.png"), timeout=5_000)
+                images.nth(i).screenshot(path=str(shots / f"{lesson}-fig{i:02d}.png"), timeout=5_000)
             except Exception as e:
                 print(f"{lesson}: no screenshot of picture {i}: {type(e).__name__}")
         decoded = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')]"
@@ -206,16 +196,16 @@ def test_lesson_as_a_learner_sees_it(lab, browser, lesson):
         if LESSONS[lesson]:
             explorer = page.locator(".jp-OutputArea-output:has(.widget-interact)").first
             explorer.scroll_into_view_if_needed()
-            explorer.screenshot(path=str(SHOTS / f"{lesson}-explorer-before.png"))
+            explorer.screenshot(path=str(shots / f"{lesson}-explorer-before.png"))
             assert _move_slider(page, explorer), f"{lesson}: the explorer's figure did not change"
-            explorer.screenshot(path=str(SHOTS / f"{lesson}-explorer-after.png"))
+            explorer.screenshot(path=str(shots / f"{lesson}-explorer-after.png"))
 
         cjk = page.evaluate("() => (document.querySelector('.jp-Notebook').innerText.match(/[\\u4e00-\\u9fff]/) "
                             "|| ['识'])[0]")
         assert not _is_tofu(page, cjk), f"{lesson}: {cjk!r} draws as a tofu box (install fonts-noto-cjk)"
         print(f"{lesson}: Run All in {seconds:.1f} s, {decoded} pictures (committed {expected})")
     except Exception:
-        page.screenshot(path=str(SHOTS / f"{lesson}-failed.png"))
+        page.screenshot(path=str(shots / f"{lesson}-failed.png"))
         raise
     finally:
         page.close()
