@@ -81,3 +81,97 @@ def test_det_student_and_cml_differ_only_by_recipe():
     assert cml["Architecture.Models.Student.pretrained"] == start
     assert cml["Architecture.Models.Student2.pretrained"] == start
     assert {k: cml[k] for k in student} == student
+
+
+def test_every_run_states_its_lesson_start_and_seed():
+    runs = _script()
+    for name, spec in runs.REFERENCE_RUNS.items():
+        keys = runs.run_keys(name)
+        assert keys["lesson"] == spec["lesson"], name
+        assert isinstance(keys["from_scratch"], bool) and keys["start"], name
+        assert isinstance(keys["seed"], int), name
+        assert ("comparison" in keys) == ("arm" in keys), name
+        if keys["from_scratch"]:
+            assert not any("pretrained" in o or "checkpoints" in o for o in spec["overrides"]), name
+        for step in spec.get("prepare", []):
+            assert step in runs.PREPARE, name
+
+
+def test_runs_of_a_comparison_have_distinct_arms_and_one_seed_set():
+    runs = _script()
+    by_comparison = {}
+    for name in runs.REFERENCE_RUNS:
+        keys = runs.run_keys(name)
+        if "comparison" in keys:
+            by_comparison.setdefault(keys["comparison"], []).append(keys)
+    assert by_comparison
+    for comparison, arms in by_comparison.items():
+        assert len({k["arm"] for k in arms}) >= 2, comparison
+        seeds = {}
+        for k in arms:
+            seeds.setdefault(k["arm"], set()).add(k["seed"])
+        assert len({frozenset(s) for s in seeds.values()}) == 1, comparison   # every arm: the same seeds
+
+
+def test_groups_expand_to_runs_in_table_order():
+    runs = _script()
+    names = list(runs.REFERENCE_RUNS)
+    assert runs.expand(["09_crnn_recognition"]) == [n for n in names if runs.REFERENCE_RUNS[n]["lesson"] == "09_crnn_recognition"]
+    # a run named twice, directly and by its group, runs once; the table order wins over the argument order
+    got = runs.expand(["ppocrv2_det_cml", "12_cml_detection", "ppocrv2_det_teacher"])
+    assert got == ["ppocrv2_det_teacher", "ppocrv2_det_student", "ppocrv2_det_cml"]
+    import pytest
+
+    with pytest.raises(SystemExit):
+        runs.expand(["no_such_run"])
+
+
+def test_the_runs_that_learn_are_from_scratch_or_say_what_they_load():
+    runs = _script()
+    rec = runs.REFERENCE_RUNS["09_rec_crnn_codes"]
+    assert rec["from_scratch"] and rec["prepare"] == ["codes_data"]
+    det = runs.REFERENCE_RUNS["07_det_mv3_db_v3backbone"]
+    assert not det["from_scratch"] and "backbone" in det["start"]
+    from ocrcourse.config import load_config
+
+    cfg = load_config(ROOT / det["config"])
+    assert cfg["Global"]["pretrained_model"] == runs.DET_BACKBONE
+
+
+def test_data_stamp_follows_the_configs_data_dir(tmp_path, monkeypatch):
+    runs = _script()
+    monkeypatch.setattr(runs, "ROOT", tmp_path)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "c.yml").write_text(
+        "Train:\n  dataset:\n    data_dir: ./train_data/synth_codes/rec/\n", encoding="utf-8")
+    (tmp_path / "train_data" / "synth_codes").mkdir(parents=True)
+    (tmp_path / "train_data" / "synth_codes" / ".stamp.json").write_text('{"task": "codes"}')
+    assert runs.data_stamp("configs/c.yml") == {"task": "codes"}
+    assert runs.data_stamp() == {}
+
+
+def test_det_backbone_file_holds_the_backbone_only(tmp_path, monkeypatch):
+    import paddle
+
+    runs = _script()
+    monkeypatch.setattr(runs, "ROOT", tmp_path)
+    counts = runs.prepare_det_backbone("bb.pdparams")
+    state = paddle.load(str(tmp_path / "bb.pdparams"))
+    assert counts["kept"] == len(state) > 0 and counts["dropped"] > 0
+    assert all(k.startswith("backbone.") for k in state)
+
+
+def test_update_meta_and_total_time(tmp_path):
+    import json
+
+    runs = _script()
+    (tmp_path / "09_rec_crnn").mkdir()
+    (tmp_path / "09_rec_crnn" / "meta.json").write_text(json.dumps({"name": "09_rec_crnn", "wall_time_s": 10.0}))
+    (tmp_path / "09_rec_crnn_codes").mkdir()
+    (tmp_path / "09_rec_crnn_codes" / "meta.json").write_text(json.dumps({"wall_time_s": 5.0, "cpu_time_s": 8.0}))
+    assert runs.update_meta("09_rec_crnn", tmp_path) and not runs.update_meta("07_det_mv3_db", tmp_path)
+    meta = json.loads((tmp_path / "09_rec_crnn" / "meta.json").read_text())
+    assert meta["from_scratch"] is True and meta["seed"] == 0 and meta["wall_time_s"] == 10.0
+    total = runs.total_time(tmp_path)
+    assert total == {"runs": 2, "wall_time_s": 15.0, "cpu_time_s": 8.0, "runs_with_cpu_time": 1,
+                     "wall_time_s_of_runs_without_cpu_time": 10.0}
