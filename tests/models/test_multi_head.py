@@ -69,7 +69,7 @@ def test_ctc_only_and_config_errors():
     head.train()
     assert set(head(paddle.rand([1, 32, 1, 4]))) == {"ctc", "ctc_neck"}
     with pytest.raises(ConfigError, match="supported"):
-        MultiHead(32, SIZES, [CTC, {"NRTRHead": {}}])
+        MultiHead(32, SIZES, [CTC, {"AttnHead": {}}])
     with pytest.raises(ConfigError, match="SARLabelDecode"):
         MultiHead(32, {"CTCLabelDecode": 10}, [CTC, SAR])
     with pytest.raises(ConfigError, match="needs a CTCHead"):
