@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from ..settings import cap_steps, seed_everything
 from .amp import setup_amp
 from .checkpoint import load_checkpoint, unwrap
-from .loop import evaluate, fit
+from .loop import eval_schedule, evaluate, fit
 
 __all__ = ["Trainer", "wire_dictionary_size", "load_pretrained_model", "check_submodel_loads", "build_for_eval", "build_for_export", "build_for_centers",
            "center_file_path", "GLOBAL_KEYS", "PADDLEOCR_GLOBAL_KEYS"]
@@ -263,7 +263,7 @@ class Trainer:
                 self.model, self.train_loader, self.loss_fn, self.optimizer, self.lr_scheduler,
                 epochs=int(g["epoch_num"]), eval_loader=self.eval_loader, post_process=self.post_process,
                 metric=self.metric, main_indicator=(self.cfg.get("Metric") or {}).get("main_indicator"),
-                save_model_dir=g.get("save_model_dir"), eval_batch_step=g.get("eval_batch_step", [0, 2000]),
+                save_model_dir=g.get("save_model_dir"), eval_batch_step=self._eval_batch_step(),
                 print_batch_step=int(g.get("print_batch_step", 10)),
                 save_epoch_step=int(g.get("save_epoch_step", 1) or 0), max_steps=self.max_steps(),
                 cal_metric_during_train=bool(g.get("cal_metric_during_train", False)),
@@ -276,14 +276,23 @@ class Trainer:
             if undo_log is not None:
                 undo_log()
 
-    def max_steps(self) -> int | None:
+    def max_steps(self, quiet: bool = False) -> int | None:
         """`Global.max_steps`, limited in full mode by the step cap OCRCOURSE_MAX_STEPS (settings.py)."""
         asked = self.cfg["Global"].get("max_steps")
         capped = cap_steps(asked)
-        if capped != asked:
+        if capped != asked and not quiet:
             logger.info("OCRCOURSE_MAX_STEPS caps training at %d steps (asked: %s)", capped,
                         asked if asked is not None else "no limit")
         return capped
+
+    def _eval_batch_step(self):
+        """`Global.eval_batch_step`; under the step cap a run that evaluates at all evaluates at its last
+        step, so a capped full-mode run still goes through evaluation and writes the eval history."""
+        schedule = self.cfg["Global"].get("eval_batch_step", [0, 2000])
+        capped = self.max_steps(quiet=True)
+        if capped is None or capped == self.cfg["Global"].get("max_steps") or eval_schedule(schedule)[1] <= 0:
+            return schedule
+        return [0, capped]
 
     def evaluate(self) -> dict:
         """The metric dict over the Eval set (what `ocrcourse eval` prints)."""

@@ -68,6 +68,7 @@ def test_icdar_layout_found_under_the_data_root_and_trained(tmp_path, monkeypatc
     assert not (root / "synth_full").exists()                     # nothing synthetic was built
     history, metrics, trainer = _train_and_eval(data, tmp_path / "out", monkeypatch)
     assert history["step"].max() == 1                             # the step cap, not epoch_num=3 x 2 images
+    assert "eval_hmean" in history.columns                        # under the cap, the run still evaluates
     assert len(trainer.eval_loader.dataset) == 1 and {"precision", "recall", "hmean"} <= set(metrics)
 
 
