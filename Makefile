@@ -15,7 +15,7 @@ KERNEL_NAME := ocrcourse
 export OCRCOURSE_MODE ?= quick
 export OMP_NUM_THREADS ?= 2
 
-.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor site browser-test
+.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor full-smoke site browser-test
 
 help:
 	@echo "make course  - set up .venv, data and weights, run every lesson (quick mode) with a summary"
@@ -26,6 +26,7 @@ help:
 	@echo "make lock    - re-resolve requirements/lock-*.txt (newest versions in pyproject's ranges, as of today)"
 	@echo "make test-latest - the whole suite in a throw-away env with the newest versions in the ranges"
 	@echo "make test-floor  - the library's pytest suite on the oldest PaddlePaddle the README names"
+	@echo "make full-smoke  - every lesson in full mode, training capped at FULL_SMOKE_STEPS steps (time, peak RSS)"
 
 setup: $(STAMP)
 
@@ -45,8 +46,9 @@ $(STAMP): $(LOCK) requirements/test-nodeps.txt pyproject.toml | $(UV)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# make data FULL=1 also builds the large synthetic det set full mode uses without ICDAR2015.
 data: setup
-	$(PY) -m ocrcourse.cli prepare-data
+	$(PY) -m ocrcourse.cli prepare-data $(if $(FULL),--full)
 
 weights: setup
 	$(PY) -m ocrcourse.cli weights --prepare
@@ -83,6 +85,13 @@ clean:
 # Regenerate the stored outputs of the lessons (quick mode, clean kernels); commit the result.
 outputs: setup data weights
 	OCRCOURSE_MODE=quick $(PY) -m ocrcourse.cli run-lessons lessons --out build/lessons --store
+
+# Every lesson in full mode (full crops, batches, models, data) with each training run capped at
+# FULL_SMOKE_STEPS steps: status, seconds and peak RSS per lesson (data_scripts/full_smoke.py).
+FULL_SMOKE_STEPS ?= 2
+full-smoke: setup weights
+	$(MAKE) data FULL=1
+	OCRCOURSE_MODE=full $(PY) data_scripts/full_smoke.py --steps $(FULL_SMOKE_STEPS) --out build/full-smoke
 
 # Regenerate the learner notebooks of exercises/ from their instructor sources.
 exercises: setup

@@ -18,6 +18,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     parser.add_argument("--tiny-only", action="store_true", help="build only the tiny CI subset")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--full", action="store_true",
+                        help="also build <root>/synth_full/det: 1000/500 scenes, full mode's det data "
+                             "when ICDAR2015 is absent (data/full_data.py; `make data FULL=1`)")
 
 
 def run(args) -> int:
@@ -27,6 +30,10 @@ def run(args) -> int:
     t0 = time.perf_counter()
     reports = prepare_course_data(root, force=args.force, tiny_only=args.tiny_only, seed=args.seed,
                                   progress=lambda msg: print(msg, flush=True))
+    if args.full:
+        from ocrcourse.data.full_data import build_full_synthetic
+
+        reports.append(build_full_synthetic(root, force=args.force, progress=lambda msg: print(msg, flush=True)))
     built = [r for r in reports if not r["skipped"]]
     if built:
         print(f"prepare-data: built {', '.join(r['out_dir'] for r in built)} "
