@@ -6,10 +6,11 @@ import nbformat
 import pytest
 
 from ocrcourse.course_map import LESSONS
-from ocrcourse.lessons_runner import format_summary, run_notebook
+from ocrcourse.lessons_runner import IMAGE_TYPES, count_images, format_summary, run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_BUDGET_BYTES = 400_000   # per lesson: small figures, no pip logs
+NOTEBOOK_BUDGET_BYTES = 900_000   # per lesson: legible figures (100 dpi), no pip logs
+PICTURE_BUDGET_BYTES = 250_000    # per picture: photos as JPEG, plots as PNG
 
 
 def _nb(tmp_path, sources):
@@ -28,6 +29,37 @@ def test_failing_cell_is_named(tmp_path):
     assert "load the data" in r.error and "boom" in r.error
     assert (tmp_path / "out" / "99_demo.ipynb").exists() and (tmp_path / "out" / "99_demo.html").exists()
     assert "1 failed" in format_summary([r])
+
+
+def _with_committed_picture(path):
+    """Pretend the committed copy holds one picture in its last cell."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
+    nbformat.write(nb, path)
+    return path
+
+
+PLOT = "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()"
+
+
+def test_a_lesson_that_loses_its_pictures_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")          # what the Makefile used to export: plt.show() draws nothing
+    p = _with_committed_picture(_nb(tmp_path, [PLOT]))
+    r = run_notebook(p, tmp_path / "out")
+    assert (r.status, r.images, r.expected_images) == ("failed", 0, 1)
+    assert "pictures" in r.error and "0 / 1" in format_summary([r])
+
+
+def test_setup_lesson_shows_figures_and_hides_paddle_notices(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")       # Paddle prints a notice at import when > 1
+    p = _with_committed_picture(_nb(tmp_path, ["import ocrcourse\nocrcourse.setup_lesson()\nimport paddle",
+                                               "import matplotlib\nprint(matplotlib.get_backend())", PLOT]))
+    r = run_notebook(p, tmp_path / "out")
+    assert (r.status, r.images) == ("ok", 1), r.error
+    assert r.stderr == [], "setup_lesson let a notice through to stderr"
+    out = nbformat.read(tmp_path / "out" / p.name, as_version=4)
+    assert "inline" in out.cells[1].outputs[0]["text"]
 
 
 def test_passing_notebook_stores_outputs(tmp_path):
@@ -56,6 +88,21 @@ def test_lesson_is_small_and_executed(path):
     assert all(c.get("execution_count") for c in code), "stored outputs must come from a full run (make outputs)"
     text = json.dumps(nb)
     assert "pip install" not in text or "Successfully installed" not in text
+    for cell in code:
+        for out in cell.get("outputs", []):
+            for kind in IMAGE_TYPES:
+                if kind in out.get("data", {}):
+                    size = len("".join(out["data"][kind])) * 3 // 4
+                    assert size <= PICTURE_BUDGET_BYTES, f"{path.name}: a {kind} of {size} bytes"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+def test_lesson_starts_with_setup_lesson(path):
+    """The first code cell calls ocrcourse.setup_lesson() before anything imports paddle or pyplot."""
+    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code").source
+    assert "ocrcourse.setup_lesson()" in first
+    before = first.split("ocrcourse.setup_lesson()")[0]
+    assert "paddle" not in before and "matplotlib" not in before and "from ocrcourse" not in before
 
 
 def test_every_lesson_on_disk_is_on_the_course_map():
