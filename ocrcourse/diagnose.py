@@ -142,8 +142,9 @@ def check_ai_studio() -> Check:
     persistent = "/home/aistudio/external-libraries"
     ok = persistent in sys.path
     return Check("AI Studio", ok, "running on AI Studio" + ("" if ok else "; installs outside /home/aistudio are lost"),
-                 "" if ok else f"pip install --target {persistent} -e .  and add `import sys; "
-                               f"sys.path.append('{persistent}')` to your first cell")
+                 "" if ok else f"from the course folder: pip install --upgrade --target {persistent} .  "
+                               f"(not -e: a sys.path folder never reads an editable install's .pth file), "
+                               f"then start each notebook with `import sys; sys.path.append(\"{persistent}\")`")
 
 
 CHECKS = (check_python, check_paddle, check_cuda, check_numpy_opencv, check_cjk_font, check_widgets,
