@@ -2,6 +2,7 @@
 from .augment import display_image, show_op
 from .curves import plot_history
 from .fonts import cjk_font_path, font_covers, use_cjk_font
+from .maps import show_db_labels
 from .ocr import draw_ocr
 from .source import show_source, source_of
 from .shapes import count_parameters, feature_shapes, show_feature_shapes

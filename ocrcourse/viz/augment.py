@@ -38,7 +38,7 @@ def _draw(ax, data: dict, title: str, bgr: bool) -> None:
     ax.axis("off")
 
 
-def show_op(sample: dict, op, bgr: bool = True, size: float = 4.0) -> Figure:
+def show_op(sample: dict, op, bgr: bool = True, size: float | None = None) -> Figure:
     """Apply `op` to a copy of `sample` and draw before and after.
 
     Polygons: original in red, pasted by CopyPaste in blue (the `pasted` key), ignored ("###")
@@ -49,13 +49,18 @@ def show_op(sample: dict, op, bgr: bool = True, size: float = 4.0) -> Figure:
         sample: a data dict with at least `image` (as after DecodeImage) and usually `polys`.
         op: any transform object (e.g. `CopyPaste()`, `IaaAugment()`, `MakeBorderMap()`).
         bgr: the image is in BGR order (PP-OCR's), so it is flipped for display.
+        size: width of one panel in inches (default: 4, less when there are more than two panels,
+            so the figure stays within a laptop screen's 10 inches).
     Returns:
         A matplotlib Figure.
     """
     from ocrcourse.data.transforms.iaa_augment import apply_pending_warp
 
+    from .maps import draw_map
+
     after = apply_pending_warp(op(copy.deepcopy(sample)))
     new_maps = [k for k in _MAP_KEYS if after is not None and k in after and k not in sample]
+    size = size or min(4.0, 9.6 / (2 + len(new_maps)))
     fig = Figure(figsize=(size * (2 + len(new_maps)), size))
     axes = fig.subplots(1, 2 + len(new_maps), squeeze=False)[0]
     _draw(axes[0], sample, "before", bgr)
@@ -65,9 +70,7 @@ def show_op(sample: dict, op, bgr: bool = True, size: float = 4.0) -> Figure:
     else:
         _draw(axes[1], after, f"after {type(op).__name__}", bgr)
     for ax, key in zip(axes[2:], new_maps):
-        ax.imshow(after[key], cmap="viridis")
-        ax.set_title(key)
-        ax.axis("off")
+        draw_map(ax, after[key], key, colorbar=False)   # fixed 0..1 scale and a frame
     fig.tight_layout()
     return fig
 

@@ -25,7 +25,7 @@ def eval_columns(history) -> list[str]:
 
 
 def plot_history(history, losses: list[str] | None = None, metrics: list[str] | None = None,
-                 title: str = "", smooth: int = 1, figsize=(7, 2.8), dpi: int = 80) -> Figure:
+                 title: str = "", smooth: int = 1, figsize=(8, 3), dpi: int | None = None) -> Figure:
     """Loss curves (left, log scale) and evaluation metrics (right) of one run.
 
     Args:
@@ -34,7 +34,7 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
         metrics: eval columns to draw, with or without the `eval_` prefix (default: all).
         title: figure title.
         smooth: rolling-mean window over steps for the loss curves (1: raw values).
-        figsize, dpi: figure size in inches and resolution (small, so notebooks stay light).
+        figsize, dpi: figure size in inches and resolution (default: the course style, `viz.style`).
     """
     losses = losses if losses is not None else loss_columns(history)
     metrics = [m if m.startswith("eval_") else f"eval_{m}" for m in metrics] if metrics is not None \
@@ -46,7 +46,7 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
     ax_l.set_yscale("log")
     ax_l.set_xlabel("step")
     ax_l.set_title("training loss")
-    ax_l.legend(fontsize=7)
+    ax_l.legend()
     for c in metrics:
         rows = history.dropna(subset=[c])
         ax_m.plot(rows["step"], rows[c], "o-", label=c[5:])
@@ -55,8 +55,8 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
     ax_m.set_title("evaluation")
     if metrics:
         ax_m.set_ylim(-0.02, 1.02)
-        ax_m.legend(fontsize=7)
+        ax_m.legend()
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title)
     fig.tight_layout()
     return fig

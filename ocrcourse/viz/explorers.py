@@ -41,6 +41,11 @@ def widgets_enabled() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+def _label(name: str) -> dict:
+    """Widget keywords that show the whole parameter name (ipywidgets cuts labels at ~80 px)."""
+    return {"description": name, "style": {"description_width": "initial"}}
+
+
 def _schedule_cfg(name: str, learning_rate: float, warmup_epoch: float, epochs: int) -> dict:
     """An `Optimizer.lr` section for the named schedule; Piecewise boundaries at 60% / 80%
     of the run with values lr, lr/10, lr/100."""
@@ -66,7 +71,7 @@ def plot_lr_schedules(curves: dict, step_each_epoch: int, ax=None, title: str = 
     ax.set_xlabel("epoch")
     ax.set_ylabel("learning rate")
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper right")      # the schedules end low, so the upper right corner is free
     ax.figure.tight_layout()
     return ax.figure
 
@@ -120,10 +125,11 @@ def lr_explorer(learning_rate: float = 0.1, epochs: int = 20, step_each_epoch: i
 
     return widgets.interactive(
         draw,
-        schedule=widgets.Dropdown(options=list(STATIC_SCHEDULES), value="Cosine"),
-        learning_rate=widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0, step=0.25),
-        warmup_epoch=widgets.IntSlider(value=2, min=0, max=10),
-        epochs=widgets.IntSlider(value=epochs, min=5, max=60, step=5))
+        schedule=widgets.Dropdown(options=list(STATIC_SCHEDULES), value="Cosine", **_label("schedule")),
+        learning_rate=widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0, step=0.25,
+                                             **_label("learning_rate")),
+        warmup_epoch=widgets.IntSlider(value=2, min=0, max=10, **_label("warmup_epoch")),
+        epochs=widgets.IntSlider(value=epochs, min=5, max=60, step=5, **_label("epochs")))
 
 
 # --- DB post-processing (lesson 04) ------------------------------------------------------------
@@ -181,20 +187,20 @@ def plot_db_boxes(image, prob_map, thresh: float = 0.3, box_thresh: float = 0.6,
         text += f", hmean {combine_results([counts])['hmean']:.2f}"
     for box in boxes:
         ax.add_patch(Patch(box, fill=False, lw=1.2, ec="red"))
-    ax.set_title(title if title is not None else text, fontsize=8)
+    ax.set_title(title if title is not None else text, fontsize=9)
     ax.axis("off")
     return ax.figure
 
 
 def _db_static_grid(image, prob_map, gt_polys, ignore_tags) -> Figure:
     h, w = prob_map.shape
-    fig = Figure(figsize=(6, 6 * h / w + 0.5))
+    fig = Figure(figsize=(8, 8 * h / w + 0.6))
     axes = fig.subplots(len(DB_STATIC_VALUES), 3)
     for row, (knob, values) in zip(axes, DB_STATIC_VALUES.items()):
         for ax, value in zip(row, values):
             setting = {**DB_DEFAULTS, knob: value}
             plot_db_boxes(image, prob_map, **setting, gt_polys=gt_polys, ignore_tags=ignore_tags, ax=ax)
-            ax.set_title(f"{knob} = {value}: " + ax.get_title(), fontsize=7)
+            ax.set_title(f"{knob} = {value}: " + ax.get_title(), fontsize=8.5)
     fig.tight_layout(pad=0.3)
     return fig
 
@@ -224,13 +230,14 @@ def db_postprocess_explorer(image, prob_map, gt_polys=None, ignore_tags=None, in
     import matplotlib.pyplot as plt
 
     def draw(thresh, box_thresh, unclip_ratio):
-        fig, ax = plt.subplots(figsize=(6, 6 * prob_map.shape[0] / prob_map.shape[1]))
+        fig, ax = plt.subplots(figsize=(7, 7 * prob_map.shape[0] / prob_map.shape[1]))
         plot_db_boxes(image, prob_map, thresh, box_thresh, unclip_ratio, gt_polys, ignore_tags, ax=ax)
         plt.show()
 
-    def slider(value, low, high):
-        return widgets.FloatSlider(value=value, min=low, max=high, step=0.05, continuous_update=False)
+    def slider(name, low, high):
+        return widgets.FloatSlider(value=DB_DEFAULTS[name], min=low, max=high, step=0.05,
+                                   continuous_update=False, **_label(name))
 
-    return widgets.interactive(draw, thresh=slider(DB_DEFAULTS["thresh"], 0.05, 0.95),
-                               box_thresh=slider(DB_DEFAULTS["box_thresh"], 0.05, 0.95),
-                               unclip_ratio=slider(DB_DEFAULTS["unclip_ratio"], 0.5, 3.5))
+    return widgets.interactive(draw, thresh=slider("thresh", 0.05, 0.95),
+                               box_thresh=slider("box_thresh", 0.05, 0.95),
+                               unclip_ratio=slider("unclip_ratio", 0.5, 3.5))
