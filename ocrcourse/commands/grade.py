@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HELP = "score exercise notebooks; --heldout adds the instructors' held-out checks"
-DEFAULT_HELDOUT = Path("tests") / "exercises" / "heldout.py"
+DEFAULT_HELDOUT = Path("instructor") / "heldout.py"
 
 
 def add_arguments(parser) -> None:

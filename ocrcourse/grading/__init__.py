@@ -6,7 +6,7 @@
 Items are listed in `ITEMS` (id -> Item); the learner's function is named after the part of the
 id behind the dot (`ex04.shrink_polygon` -> `shrink_polygon`; the quiz takes `quiz_answers`).
 `grade(notebook)` scores a whole notebook; instructors add held-out checks, which live in
-`tests/exercises/heldout.py` (not in the installed package): `ocrcourse grade PATH --heldout`.
+`instructor/heldout.py` (not in the installed package, not in the learner's `exercises/`): `ocrcourse grade PATH --heldout`.
 """
 from __future__ import annotations
 

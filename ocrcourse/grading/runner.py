@@ -32,7 +32,7 @@ class CheckTimeout(Exception):
 @dataclass
 class Case:
     name: str                      # what is being checked, shown after ✓ / ✗
-    run: Callable                  # run(fn) -> None, raises Failure(hint)
+    run: Callable                  # run(fn) -> None or a note shown under ✓; raises Failure(hint)
     hint: str = ""                 # shown when the learner's code raises instead of answering
 
 
@@ -60,7 +60,10 @@ class ItemReport:
     def text(self) -> str:
         lines = [f"{self.item} — {self.title}"]
         for r in self.results:
-            lines.append(f"  {'✓' if r.passed else '✗'} {r.name}" + ("" if r.passed else f"\n      hint: {r.message}"))
+            if r.passed:
+                lines.append(f"  ✓ {r.name}" + (f"\n      {r.message}" if r.message else ""))
+            else:
+                lines.append(f"  ✗ {r.name}\n      hint: {r.message}")
         verdict = "all checks passed" if self.passed else f"{sum(r.passed for r in self.results)}/{len(self.results)} checks passed"
         lines.append(f"  => {verdict}")
         return "\n".join(lines)
@@ -88,8 +91,8 @@ def time_limit(seconds: float):
 def _run_case(case: Case, fn, seconds: float) -> CaseResult:
     try:
         with time_limit(seconds):
-            case.run(fn)
-        return CaseResult(case.name, True)
+            note = case.run(fn)
+        return CaseResult(case.name, True, note if isinstance(note, str) else "")
     except Failure as f:
         return CaseResult(case.name, False, str(f))
     except CheckTimeout:

@@ -1,5 +1,8 @@
 """Make learner notebooks from instructor sources (`*.src.ipynb` -> `*.ipynb`).
 
+The sources, with their solutions, live outside the learner's folder:
+`instructor/exercises/NN_topic/NN_topic.src.ipynb` -> `exercises/NN_topic/NN_topic.ipynb`.
+
 The region between `# BEGIN SOLUTION` and `# END SOLUTION` (the markers nbgrader and otter-grader
 use) becomes `raise NotImplementedError(...)` at the same indentation; outputs are cleared and
 `# NBVAL_CHECK_OUTPUT` markers dropped (a learner's ✗ lines are not a regression).
@@ -49,5 +52,12 @@ def make_template(nb):
     return nb
 
 
-def template_path(src: Path) -> Path:
-    return src.with_name(src.name.replace(".src.ipynb", ".ipynb"))
+def template_path(src: Path, learner_root: Path | None = None) -> Path:
+    """Where the learner copy of `src` goes: `<repo>/exercises/<its folder>/<name>.ipynb`.
+
+    `learner_root` defaults to the `exercises/` folder next to the `instructor/` folder that holds `src`.
+    """
+    src = Path(src)
+    if learner_root is None:
+        learner_root = src.parents[2].parent / "exercises"   # instructor/exercises/NN_topic/x.src.ipynb
+    return Path(learner_root) / src.parent.name / src.name.replace(".src.ipynb", ".ipynb")

@@ -12,8 +12,8 @@ from ocrcourse.grading.templates import make_template, strip_solutions, template
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
-SOURCES = sorted((ROOT / "exercises").glob("*/*.src.ipynb"))
-HELDOUT = load_heldout(HERE / "heldout.py")
+SOURCES = sorted((ROOT / "instructor" / "exercises").glob("*/*.src.ipynb"))
+HELDOUT = load_heldout(ROOT / "instructor" / "heldout.py")
 sys.path.insert(0, str(HERE))
 from wrong_variants import WRONG  # noqa: E402
 
@@ -91,7 +91,7 @@ def test_template_has_no_solution_text():
 
 
 def test_grade_scores_whole_notebooks(tmp_path):
-    src = ROOT / "exercises" / "04_db" / "04_db.src.ipynb"
+    src = ROOT / "instructor" / "exercises" / "04_db" / "04_db.src.ipynb"
     assert grade(src, heldout=HELDOUT, verbose=False)["score"] == 1.0
     assert grade(template_path(src), heldout=HELDOUT, verbose=False)["score"] == 0.0
     # a learner cell that crashes is reported, and the other exercises are still graded
@@ -104,8 +104,31 @@ def test_grade_scores_whole_notebooks(tmp_path):
 
 
 def test_cli_grade_with_heldout():
-    out = subprocess.run([sys.executable, "-m", "ocrcourse.cli", "grade", "exercises/05_lr", "--heldout",
-                          "--min-score", "0"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "ocrcourse.cli", "grade", "instructor/exercises/05_lr", "exercises/05_lr",
+                          "--heldout", "--min-score", "0"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "score: 1/1" in out.stdout and "score: 0/1" in out.stdout
     assert "held-out" in out.stdout
+
+
+def test_quiz_covers_every_strategy_of_the_course_map():
+    from ocrcourse.course_map import STRATEGIES
+    from ocrcourse.grading.quiz import COVERS, QUESTIONS
+
+    assert set(COVERS) == set(QUESTIONS)
+    named = {name for _, _, name, _, _ in STRATEGIES}
+    covered = {name for names in COVERS.values() for name in names}
+    assert covered <= named, f"the quiz names strategies the map does not have: {covered - named}"
+    assert named <= covered, f"no question asks about: {sorted(named - covered)}"
+
+
+def test_quiz_shows_the_explanation_for_right_and_wrong_answers():
+    from ocrcourse.grading.quiz import QUESTIONS
+
+    right = SOLUTIONS["quiz.strategies"]()
+    wrong = {q: next(k for k in QUESTIONS[q][1] if k != a) for q, a in right.items()}
+    for answers in (right, wrong):
+        report = check("quiz.strategies", answers, verbose=False)
+        for result, (_, _, _, why) in zip(report.results, QUESTIONS.values()):
+            assert result.passed == (answers is right)
+            assert why in result.message and why in report.text()
