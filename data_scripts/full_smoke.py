@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -99,7 +100,7 @@ def main(argv=None) -> int:
         with PeakRSS() as rss:
             result = run_notebook(path, out, args.kernel, timeout=args.timeout)
         row = {"lesson": result.lesson, "status": result.status, "seconds": round(result.seconds, 1),
-               "peak_rss_gb": round(rss.peak / 2**30, 2), "error": result.error}
+               "peak_rss_gb": round(rss.peak / 2**30, 2), "error": re.sub(r"\x1b\[[0-9;]*m", "", result.error)}
         if row["status"] == "ok" and row["peak_rss_gb"] > args.max_rss_gb:
             row["status"], row["error"] = "failed", f"peak RSS above {args.max_rss_gb} GB"
         rows.append(row)
