@@ -5,7 +5,7 @@ lesson list is checked against it by a test, so the three never drift apart.
 """
 from __future__ import annotations
 
-__all__ = ["LESSONS", "STRATEGIES", "lesson_table", "strategy_table"]
+__all__ = ["LESSONS", "STRATEGIES", "DEPTH", "DEPTHS", "lesson_table", "strategy_table"]
 
 # (number, notebook stem, title, PP-OCR strategies taught — English (Chinese))
 LESSONS = [
@@ -70,11 +70,11 @@ STRATEGIES = [
     ("PP-OCR", "rec", "light backbone: MobileNetV3 small x0.5", "轻量级主干网络", "09_crnn_recognition"),
     ("PP-OCR", "rec", "data augmentation: TIA + BDA", "数据增强", "06_data_augmentation"),
     ("PP-OCR", "rec", "cosine learning-rate decay", "余弦学习率衰减", "05_lr_and_regularization"),
-    ("PP-OCR", "rec", "feature map resolution", "特征图分辨率", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "feature map resolution", "特征图分辨率", "10_pplcnet_and_svtr"),
     ("PP-OCR", "rec", "regularization parameters: L2 decay", "正则化参数", "05_lr_and_regularization"),
     ("PP-OCR", "rec", "learning-rate warm-up", "学习率预热", "05_lr_and_regularization"),
     ("PP-OCR", "rec", "light head: 48-d sequence features", "轻量级头部", "09_crnn_recognition"),
-    ("PP-OCR", "rec", "pre-trained model", "预训练模型", "09_crnn_recognition"),
+    ("PP-OCR", "rec", "pre-trained model", "预训练模型", "17_your_own_data"),
     ("PP-OCR", "rec", "PACT quantization", "PACT量化", "08_direction_classifier"),
     ("PP-OCRv2", "det", "CML: collaborative mutual learning", "协同互学习", "12_cml_detection"),
     ("PP-OCRv2", "det", "CopyPaste data augmentation", "CopyPaste数据增广", "06_data_augmentation"),
@@ -85,7 +85,7 @@ STRATEGIES = [
     ("PP-OCRv3", "det", "DML-trained teacher", "DML蒸馏策略", "15_ppocrv3_detection"),
     ("PP-OCRv3", "det", "RSE-FPN: residual SE FPN (student neck)", "残差注意力机制的FPN结构", "03_det_necks"),
     ("PP-OCRv3", "rec", "SVTR-LCNet light recogniser", "轻量级文本识别网络SVTR_LCNet", "10_pplcnet_and_svtr"),
-    ("PP-OCRv3", "rec", "GTC: attention-guided CTC training", "注意力机制引导CTC训练", "10_pplcnet_and_svtr"),
+    ("PP-OCRv3", "rec", "GTC: attention-guided CTC training", "注意力机制引导CTC训练", "17_your_own_data"),
     ("PP-OCRv3", "rec", "TextConAug: concatenation augmentation", "文本上下文数据增广", "10_pplcnet_and_svtr"),
     ("PP-OCRv3", "rec", "TextRotNet: self-supervised pre-training", "自监督预训练模型", None),
     ("PP-OCRv3", "rec", "U-DML with a larger student (improved)", "统一深度互学习", "13_udml_recognition"),
@@ -103,6 +103,107 @@ STRATEGIES = [
 ]
 
 
+# How deeply the course teaches each strategy, keyed by (generation, stage, English name):
+#   "built"    the library has it (`evidence`: the module) and the lesson shows it running;
+#   "measured" built, and a checked lesson cell or a committed reference run measures its effect
+#              (`evidence`: "lessons/reference_runs/NAME" or "NN_lesson: text of a checked claim");
+#   "named"    explained only (`evidence`: "").
+# `keyword` is a word the lesson's text must contain; `note` says what is *not* shown. A test
+# (tests/test_course_map.py) checks every path, claim and keyword against the tree.
+DEPTHS = ("built", "measured", "named")
+DEPTH = {
+    ("PP-OCR", "det", "light backbone: MobileNetV3 large x0.5"): (
+        "measured", "02_det_backbones: ResNet50_vd has about 60x the parameters", "MobileNetV3",
+        "size and CPU time against ResNet_vd; accuracy not measured"),
+    ("PP-OCR", "det", "light head: FPN with 96 inner channels"): (
+        "built", "ocrcourse/models/necks/db_fpn.py", "DBFPN", "accuracy not measured"),
+    ("PP-OCR", "det", "remove SE modules"): (
+        "built", "ocrcourse/models/backbones/det_mobilenet_v3.py", "disable_se",
+        "parameters counted, CPU time printed; accuracy effect not measured"),
+    ("PP-OCR", "det", "cosine learning-rate decay"): (
+        "built", "ocrcourse/optim/lr.py", "Cosine", "curves drawn; effect on training not measured"),
+    ("PP-OCR", "det", "learning-rate warm-up"): (
+        "built", "ocrcourse/optim/lr.py", "warmup", "curves drawn; effect on training not measured"),
+    ("PP-OCR", "det", "FPGM pruner"): (
+        "built", "ocrcourse/models/pruning.py", "FPGM",
+        "filter ranking only (toy level): no pruned model is fine-tuned or timed"),
+    ("PP-OCR", "cls", "light backbone: MobileNetV3 small x0.35"): (
+        "built", "ocrcourse/models/heads/cls_head.py", "MobileNetV3", ""),
+    ("PP-OCR", "cls", "data augmentation: BDA + RandAugment"): (
+        "built", "ocrcourse/data/transforms/rand_augment.py", "RandAugment", "accuracy not measured"),
+    ("PP-OCR", "cls", "input resolution"): (
+        "measured", "lessons/reference_runs/08_cls_mv3_32x100_finetune", "48×192",
+        "confounded: both arms start from weights trained at 48x192"),
+    ("PP-OCR", "cls", "PACT quantization"): (
+        "built", "ocrcourse/models/pact.py", "PACT",
+        "the clipping function on real activations only (toy level): no quantisation-aware training"),
+    ("PP-OCR", "rec", "light backbone: MobileNetV3 small x0.5"): (
+        "built", "ocrcourse/models/backbones/rec_mobilenet_v3.py", "MobileNetV3", ""),
+    ("PP-OCR", "rec", "data augmentation: TIA + BDA"): (
+        "built", "ocrcourse/data/transforms/rec_aug.py", "TIA", "accuracy effect not measured"),
+    ("PP-OCR", "rec", "cosine learning-rate decay"): (
+        "built", "ocrcourse/optim/lr.py", "Cosine", "curves drawn; effect on training not measured"),
+    ("PP-OCR", "rec", "feature map resolution"): (
+        "built", "ocrcourse/models/backbones/rec_mv1_enhance.py", "stride",
+        "shapes shown; the accuracy of other strides not measured"),
+    ("PP-OCR", "rec", "regularization parameters: L2 decay"): (
+        "built", "ocrcourse/optim/optimizer.py", "L2",
+        "its effect is measured on a toy linear model only, not on an OCR model"),
+    ("PP-OCR", "rec", "learning-rate warm-up"): (
+        "built", "ocrcourse/optim/lr.py", "warmup", "curves drawn; effect on training not measured"),
+    ("PP-OCR", "rec", "light head: 48-d sequence features"): (
+        "built", "ocrcourse/models/necks/sequence_encoder.py", "hidden_size", ""),
+    ("PP-OCR", "rec", "pre-trained model"): (
+        "built", "ocrcourse/weights/adapt.py", "pretrained_model",
+        "fine-tuning starts from the official weights; from-scratch vs pre-trained not compared"),
+    ("PP-OCR", "rec", "PACT quantization"): (
+        "named", "", "PACT", "lesson 08's clipping applies; never applied to a recogniser"),
+    ("PP-OCRv2", "det", "CML: collaborative mutual learning"): (
+        "measured", "lessons/reference_runs/ppocrv2_det_cml", "CML", ""),
+    ("PP-OCRv2", "det", "CopyPaste data augmentation"): (
+        "built", "ocrcourse/data/transforms/copy_paste.py", "CopyPaste", "accuracy effect not measured"),
+    ("PP-OCRv2", "rec", "PP-LCNet light CPU backbone"): (
+        "built", "ocrcourse/models/backbones/rec_mv1_enhance.py", "PP-LCNet",
+        "parameters and CPU time shown; accuracy not measured"),
+    ("PP-OCRv2", "rec", "U-DML: unified deep mutual learning"): (
+        "measured", "lessons/reference_runs/ppocrv2_rec_udml", "U-DML", ""),
+    ("PP-OCRv2", "rec", "Enhanced CTC loss (center loss)"): (
+        "measured", "lessons/reference_runs/ppocrv2_rec_enhanced_ctc", "center loss", ""),
+    ("PP-OCRv3", "det", "LK-PAN: large-kernel PAN (teacher neck)"): (
+        "built", "ocrcourse/models/necks/lk_pan.py", "LK-PAN", ""),
+    ("PP-OCRv3", "det", "DML-trained teacher"): (
+        "built", "ocrcourse/losses/distillation.py", "DML", ""),
+    ("PP-OCRv3", "det", "RSE-FPN: residual SE FPN (student neck)"): (
+        "built", "ocrcourse/models/necks/rse_fpn.py", "RSE-FPN", ""),
+    ("PP-OCRv3", "rec", "SVTR-LCNet light recogniser"): (
+        "measured", "10_pplcnet_and_svtr: one line through the SVTR neck takes several times", "SVTR",
+        "CPU time of the neck against the BiLSTM; accuracy not measured"),
+    ("PP-OCRv3", "rec", "GTC: attention-guided CTC training"): (
+        "built", "ocrcourse/models/heads/multi_head.py", "SAR", "trained in lesson 17's fine-tuning; gain not measured"),
+    ("PP-OCRv3", "rec", "TextConAug: concatenation augmentation"): (
+        "built", "ocrcourse/data/transforms/rec_con_aug.py", "TextConAug",
+        "in the PP-OCRv3 rec configs (RecConAug); lesson 10 only names it, no lesson shows its output"),
+    ("PP-OCRv3", "rec", "TextRotNet: self-supervised pre-training"): ("named", "", "", ""),
+    ("PP-OCRv3", "rec", "U-DML with a larger student (improved)"): (
+        "built", "ocrcourse/losses/distillation.py", "U-DML", "v2's recipe run on v3's recogniser"),
+    ("PP-OCRv3", "rec", "UIM: mining unlabelled images"): ("named", "", "", ""),
+    ("PP-OCRv4", "det", "PP-LCNetV3 backbone (learnable re-parameterisation)"): (
+        "built", "ocrcourse/models/reparam.py", "PP-LCNetV3", ""),
+    ("PP-OCRv4", "det", "PFHead: parallel-fusion head (teacher)"): (
+        "built", "ocrcourse/models/heads/pf_head.py", "PFHead", ""),
+    ("PP-OCRv4", "det", "DSR: dynamic shrink ratio"): ("named", "", "DSR", "the schedule is drawn; no library transform"),
+    ("PP-OCRv4", "det", "CML with a PPHGNet + PFHead teacher"): ("named", "", "", ""),
+    ("PP-OCRv4", "rec", "SVTR_LCNetV3: PP-LCNetV3 recogniser"): (
+        "built", "ocrcourse/models/backbones/rec_lcnetv3.py", "PP-LCNetV3", ""),
+    ("PP-OCRv4", "rec", "Lite-Neck: slimmer SVTR neck"): ("named", "", "", ""),
+    ("PP-OCRv4", "rec", "GTC-NRTR: attention guidance by NRTR"): (
+        "built", "ocrcourse/models/heads/nrtr_head.py", "NRTR", ""),
+    ("PP-OCRv4", "rec", "Multi-Scale training"): ("named", "", "", ""),
+    ("PP-OCRv4", "rec", "DF: data mining and filtering"): ("named", "", "", ""),
+    ("PP-OCRv4", "rec", "DKD distillation"): ("named", "", "", "a DKD loss exists (losses/dkd_loss.py), not yet in a config"),
+}
+
+
 def strategy_table(generation: str | None = None):
     """PP-OCR's strategies as a pandas DataFrame (generation, stage, strategy, chinese, lesson).
 
@@ -111,13 +212,14 @@ def strategy_table(generation: str | None = None):
             (what each added); None: all of them.
 
     The `lesson` column holds the notebook stem that teaches the strategy, or "—" when the course
-    only explains it (lesson 01).
+    only explains it (lesson 01); `depth` says how deeply (built / measured / named, see DEPTH) and
+    `not shown` what the course does not show of it.
     """
     import pandas as pd
 
-    rows = [(g, s, en, zh, stem or "—") for g, s, en, zh, stem in STRATEGIES
-            if generation is None or g == generation]
+    rows = [(g, s, en, zh, stem or "—", DEPTH[(g, s, en)][0], DEPTH[(g, s, en)][3] or "—")
+            for g, s, en, zh, stem in STRATEGIES if generation is None or g == generation]
     if not rows:
         raise ValueError(f"unknown generation {generation!r}; use one of "
                          f"{sorted({g for g, *_ in STRATEGIES})} or None")
-    return pd.DataFrame(rows, columns=["generation", "stage", "strategy", "chinese", "lesson"])
+    return pd.DataFrame(rows, columns=["generation", "stage", "strategy", "chinese", "lesson", "depth", "not shown"])
