@@ -71,7 +71,7 @@ def plot_lr_schedules(curves: dict, step_each_epoch: int, ax=None, title: str = 
     ax.set_xlabel("epoch")
     ax.set_ylabel("learning rate")
     ax.set_title(title)
-    ax.legend(loc="upper right")      # the schedules end low, so the upper right corner is free
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)   # beside the curves, never on them
     ax.figure.tight_layout()
     return ax.figure
 
@@ -79,12 +79,19 @@ def plot_lr_schedules(curves: dict, step_each_epoch: int, ax=None, title: str = 
 def _static_grid(learning_rate: float, epochs: int, step_each_epoch: int) -> Figure:
     from ocrcourse.optim import lr_curve
 
-    fig = Figure(figsize=(3 * len(STATIC_SCHEDULES), 2.8))
+    fig = Figure(figsize=(3 * len(STATIC_SCHEDULES), 3.1))
     axes = fig.subplots(1, len(STATIC_SCHEDULES), sharey=True)
     for ax, name in zip(axes, STATIC_SCHEDULES):
         curves = {f"warmup {w}": lr_curve(_schedule_cfg(name, learning_rate, w, epochs), epochs,
                                           step_each_epoch) for w in STATIC_WARMUPS}
         plot_lr_schedules(curves, step_each_epoch, ax=ax, title=name)
+    handles, labels = axes[0].get_legend_handles_labels()
+    for i, ax in enumerate(axes):                 # one legend for the row, below it
+        ax.get_legend().remove()
+        if i:
+            ax.set_ylabel("")
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 
