@@ -42,8 +42,9 @@ def widgets_enabled() -> bool:
 
 
 def _label(name: str) -> dict:
-    """Widget keywords that show the whole parameter name (ipywidgets cuts labels at ~80 px)."""
-    return {"description": name, "style": {"description_width": "initial"}}
+    """Widget keywords that show the whole parameter name (ipywidgets cuts labels at ~80 px);
+    one width for all, so the sliders line up."""
+    return {"description": name, "style": {"description_width": "110px"}}
 
 
 def _schedule_cfg(name: str, learning_rate: float, warmup_epoch: float, epochs: int) -> dict:
