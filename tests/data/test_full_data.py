@@ -96,3 +96,19 @@ def test_without_icdar_the_large_synthetic_set_is_built_and_trained(tmp_path, mo
     assert json.loads((root / "synth_full" / ".stamp.json").read_text())["sizes"]["det"] == [3, 2]
     history, metrics, trainer = _train_and_eval(data, tmp_path / "out", monkeypatch)
     assert history["step"].max() == 1 and len(trainer.eval_loader.dataset) == 2 and "hmean" in metrics
+
+
+def test_prepare_data_full_builds_the_large_set(tmp_path, monkeypatch, capsys):
+    """`make data FULL=1` = `ocrcourse prepare-data --full`: synth_tiny, synth and synth_full/det."""
+    import argparse
+
+    from ocrcourse.commands import prepare_data
+    from ocrcourse.data import synth
+
+    monkeypatch.setattr(full_data, "FULL_DET_SIZES", {"det": (2, 1), "rec": (0, 0), "cls": (0, 0)})
+    monkeypatch.setattr(synth, "DEFAULT_SIZES", {"det": (1, 1), "rec": (1, 1), "cls": (1, 1)})
+    parser = argparse.ArgumentParser()
+    prepare_data.add_arguments(parser)
+    assert prepare_data.run(parser.parse_args(["--root", str(tmp_path), "--full"])) == 0
+    assert len((tmp_path / "synth_full" / "det" / "eval.txt").read_text().splitlines()) == 1
+    assert "synth_full" in capsys.readouterr().out
