@@ -23,6 +23,8 @@ registry dict in that folder's `__init__.py`):
 - `lesson_setup.py` setup_lesson(): every lesson's first call (inline figures, style, quiet Paddle)
 - `cli.py`         the `ocrcourse` command
 """
+from . import _zlib_first  # noqa: F401  (before anything imports Paddle: see the module)
+
 __version__ = "0.1.0"
 
 
