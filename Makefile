@@ -15,7 +15,7 @@ KERNEL_NAME := ocrcourse
 export OCRCOURSE_MODE ?= quick
 export OMP_NUM_THREADS ?= 2
 
-.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor full-smoke site browser-test
+.PHONY: course test setup data weights lessons lab pytest nbval clean help outputs lock test-latest test-floor full-smoke site browser-test browser-deps
 
 help:
 	@echo "make course  - set up .venv, data and weights, run every lesson (quick mode) with a summary"
@@ -64,11 +64,17 @@ pytest: setup data weights
 nbval: setup data weights
 	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises -q
 
-test: pytest nbval
+test: pytest nbval browser-test
 
 # --allow-root: Docker and AI Studio-like containers run as root, and Jupyter refuses root without it.
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=lessons $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Debian's chromium (Playwright drives it; no browser download) and a CJK font for the page text.
+browser-deps:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # The static, offline course site from the executed lessons of `make course` (build/site/index.html).
 site: setup
@@ -76,7 +82,7 @@ site: setup
 
 # JupyterLab in Debian's chromium (apt-get install -y chromium fonts-noto-cjk), driven by Playwright:
 # lessons 00/04/05 Run All, pictures, explorers, CJK; and the offline site. Screenshots: build/browser/.
-browser-test: setup data weights
+browser-test: setup data weights browser-deps
 	OCRCOURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -q -p no:cacheprovider
 
 clean:
