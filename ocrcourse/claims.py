@@ -11,6 +11,8 @@ It prints `✓ <claim>` when the output agrees, and stops with a `ClaimError` th
 what was measured when it does not, so a library upgrade that changes a result cannot leave the text
 saying the opposite of the output. The printed line holds no number from the run, only the claim:
 nbval checks it exactly, and it does not move when a library rounds its last digit differently.
+Under the full-mode step cap (`OCRCOURSE_MAX_STEPS`, `make full-smoke`) a run trains only a few
+steps, so a claim that does not hold is printed as not checked instead of stopping the lesson.
 """
 from __future__ import annotations
 
@@ -27,4 +29,9 @@ def claim(text: str, holds, measured=None) -> None:
         print(f"✓ {text}")
         return
     detail = f" (measured: {measured})" if measured is not None else ""
+    from .settings import max_steps
+
+    if max_steps() is not None:   # full mode with OCRCOURSE_MAX_STEPS: a smoke run, results not expected
+        print(f"- not checked, training capped at {max_steps()} steps: {text}{detail}")
+        return
     raise ClaimError(f"the lesson says: {text!r}, but this run's output disagrees{detail}")
