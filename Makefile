@@ -62,7 +62,7 @@ pytest: setup data weights
 	$(PY) -m pytest tests -q -x --durations=15 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 nbval: setup data weights
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises -q
+	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises instructor -q
 
 test: pytest nbval browser-test
 
@@ -132,7 +132,7 @@ test-latest: $(STAMP) data weights
 	$(LATEST_VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (ocrcourse, latest)" >/dev/null
 	$(LATEST_VENV)/bin/python -m pytest tests -q
 	$(LATEST_VENV)/bin/python -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises -q
+	  --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises instructor -q
 
 test-floor: $(STAMP) data weights
 	@test -x $(FLOOR_VENV)/bin/python || $(UV) venv --quiet --python $(PY) $(FLOOR_VENV)
