@@ -69,6 +69,10 @@ def _export_one(layer: paddle.nn.Layer, input_spec: list, out_dir: Path) -> Path
     layer.eval()
     static = paddle.jit.to_static(layer, input_spec=input_spec, full_graph=True)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # A folder exported before by another Paddle may hold the other graph format (inference.json from
+    # Paddle 3's PIR, inference.pdmodel from 2.x); the loader would pair it with the new weights.
+    for stale in ("inference.json", "inference.pdmodel", "inference.pdiparams", "inference.pdiparams.info"):
+        (out_dir / stale).unlink(missing_ok=True)
     paddle.jit.save(static, str(out_dir / "inference"))
     logger.info("inference model saved to %s", out_dir)
     return out_dir

@@ -101,3 +101,20 @@ def test_export_leaves_the_callers_model_unchanged(tmp_path):
     eager = model(paddle.to_tensor(x))["Student"]["maps"].numpy()
     exported = load_inference_model(folder, use_onednn=False)(x)
     np.testing.assert_allclose(exported, eager, atol=1e-5)
+
+
+def test_export_replaces_an_earlier_export_of_either_format(tmp_path):
+
+    from ocrcourse.models import build_model
+    from ocrcourse.pipeline.export import export_model
+
+    cfg = load_config(REPO / "configs/cls/cls_mv3.yml")
+    for stale in ("inference.json", "inference.pdmodel"):
+        (tmp_path / stale).write_text("left by another Paddle")
+    model = build_model(cfg["Architecture"])
+    export_model(model, cfg, tmp_path)
+    left = {p.name for p in tmp_path.iterdir()}
+    assert "inference.pdiparams" in left
+    assert not any((tmp_path / name).is_file() and (tmp_path / name).read_bytes() == b"left by another Paddle"
+                   for name in ("inference.json", "inference.pdmodel"))
+    assert ("inference.json" in left) != ("inference.pdmodel" in left)          # one graph format
