@@ -54,7 +54,9 @@ def test_predictions_command_reads_the_best_checkpoint_of_a_rec_run():
     for name in with_predictions:
         cmd = runs.predictions_command(name)
         assert cmd[:3] == ["eval", "-c", runs.REFERENCE_RUNS[name]["config"]]
-        assert f"Global.checkpoints=./output/reference_runs/{name}/best_accuracy" in cmd
+        which = runs.REFERENCE_RUNS[name].get("predictions_from", "best_accuracy")
+        assert which in ("best_accuracy", "latest")
+        assert f"Global.checkpoints=./output/reference_runs/{name}/{which}" in cmd
         assert cmd[-2:] == ["--predictions", f"./lessons/reference_runs/{name}/predictions.tsv"]
 
 
@@ -159,6 +161,13 @@ def test_det_backbone_file_holds_the_backbone_only(tmp_path, monkeypatch):
     state = paddle.load(str(tmp_path / "bb.pdparams"))
     assert counts["kept"] == len(state) > 0 and counts["dropped"] > 0
     assert all(k.startswith("backbone.") for k in state)
+
+
+def test_a_run_evaluated_at_its_end_reads_its_last_weights():
+    runs = _script()
+    spec = runs.REFERENCE_RUNS["09_rec_crnn_codes"]
+    assert spec["end_eval"] and spec["predictions_from"] == "latest"
+    assert "Global.checkpoints=./output/reference_runs/09_rec_crnn_codes/latest" in runs.predictions_command("09_rec_crnn_codes")
 
 
 def test_update_meta_and_total_time(tmp_path):
