@@ -73,6 +73,7 @@ SYNTH_TRAIN_SAMPLES = {"det": 250, "rec": 2700, "cls": 800}   # synth/<task>/tra
 OFFICIAL_WARMUP_EPOCHS = {                                    # PaddleOCR's recipes (facts §11); 0: none
     "configs/det/ch_ppocr_v2.0/ch_det_mv3_db_v2.0.yml": 2, "configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_student.yml": 2,
     "configs/det/ch_PP-OCRv2/ch_PP-OCRv2_det_cml.yml": 2, "configs/det/ch_PP-OCRv3/ch_PP-OCRv3_det_cml.yml": 2,
+    "configs/det/ch_PP-OCRv4/ch_PP-OCRv4_det_student.yml": 2, "configs/det/ch_PP-OCRv4/ch_PP-OCRv4_det_cml.yml": 2,
     "configs/rec/ch_ppocr_v2.0/rec_chinese_lite_train_v2.0.yml": 5, "configs/cls/cls_mv3.yml": 0,
     "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec.yml": 5, "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_distillation.yml": 5,
     "configs/rec/ch_PP-OCRv2/ch_PP-OCRv2_rec_enhanced_ctc_loss.yml": 5,
