@@ -12,6 +12,9 @@ LOCK        := requirements/lock-cpu.txt
 STAMP_HASH  := $(shell (cat $(LOCK) requirements/test-nodeps.txt pyproject.toml; echo v2) | sha256sum | cut -c1-16)
 STAMP       := $(VENV)/.installed-$(STAMP_HASH)
 KERNEL_NAME := ocrcourse
+# nbval over every stored notebook, run-specific values sanitised (make nbval, make test-latest)
+NBVAL_ARGS  := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) \
+               -p no:cacheprovider lessons exercises instructor -q
 export OCRCOURSE_MODE ?= quick
 export OMP_NUM_THREADS ?= 2
 
@@ -62,7 +65,7 @@ pytest: setup data weights
 	$(PY) -m pytest tests -q -x --durations=15 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 nbval: setup data weights
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises instructor -q
+	$(PY) -m pytest $(NBVAL_ARGS)
 
 test: pytest nbval browser-test
 
@@ -131,8 +134,7 @@ test-latest: $(STAMP) data weights
 	       | grep -v -f <(sed 's/^/> /' requirements/test-nodeps.txt) || echo "  (none: the lock is current)"
 	$(LATEST_VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (ocrcourse, latest)" >/dev/null
 	$(LATEST_VENV)/bin/python -m pytest tests -q
-	$(LATEST_VENV)/bin/python -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  --nbval-kernel-name $(KERNEL_NAME) -p no:cacheprovider lessons exercises instructor -q
+	$(LATEST_VENV)/bin/python -m pytest $(NBVAL_ARGS)
 
 test-floor: $(STAMP) data weights
 	@test -x $(FLOOR_VENV)/bin/python || $(UV) venv --quiet --python $(PY) $(FLOOR_VENV)

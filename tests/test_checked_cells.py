@@ -8,6 +8,7 @@ its source says why the number is exact arithmetic with a comment `# exact: <rea
 """
 from __future__ import annotations
 
+import configparser
 import re
 from pathlib import Path
 
@@ -17,7 +18,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted([*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("exercises/**/*.ipynb"), *ROOT.glob("instructor/**/*.ipynb")])
 FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?(?![\w.])")
-TIMESTAMP = re.compile(r"\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d([,.]\d+)?\]?")
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+def _sanitizers() -> list[tuple[re.Pattern, str]]:
+    """nbval's own replacements (timings, paths, versions, timestamps): what nbval does not compare."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(SANITIZE, encoding="utf-8")
+    return [(re.compile(parser[section]["regex"]), parser[section]["replace"]) for section in parser.sections()]
+
+
+SANITIZERS = _sanitizers()
 MAX_SIGNIFICANT = 4
 
 
@@ -33,7 +44,10 @@ def _text(cell) -> str:
             parts.append(out.text)
         elif "data" in out:
             parts.append(str(out["data"].get("text/plain", "")))
-    return TIMESTAMP.sub("", "".join(parts))
+    text = "".join(parts)
+    for pattern, replacement in SANITIZERS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def test_significant_digits():
