@@ -23,13 +23,14 @@ def _ours(name: str, x: np.ndarray) -> np.ndarray:
     return (out["maps"] if isinstance(out, dict) else out).numpy()
 
 
+@pytest.mark.parametrize("version", ["PP-OCRv3", "PP-OCRv4"])
 @pytest.mark.parametrize("case", ["page", "random"])
-def test_det_matches_onnxruntime(case):
+def test_det_matches_onnxruntime(case, version):
     if case == "page":
         x = det_input(page_bgr())                       # 192 x 384, BGR ImageNet-normalised
     else:
         x = np.random.default_rng(0).standard_normal((1, 3, 256, 320)).astype(np.float32)
-    ours, ref = _ours("PP-OCRv3_det", x), run_onnx("PP-OCRv3_det", x)
+    ours, ref = _ours(f"{version}_det", x), run_onnx(f"{version}_det", x)
     assert ours.shape == ref.shape == (1, 1, *x.shape[2:])
     assert np.abs(ours - ref).max() < TOL
     if case == "page":     # the page has text: the probability map must find it
@@ -43,13 +44,14 @@ def _greedy_ctc(probs: np.ndarray, chars: list[str]) -> str:
     return "".join(chars[i - 1] for i in keep)
 
 
+@pytest.mark.parametrize("version", ["PP-OCRv3", "PP-OCRv4"])
 @pytest.mark.parametrize("case", ["crop", "random"])
-def test_rec_matches_onnxruntime(case):
+def test_rec_matches_onnxruntime(case, version):
     if case == "crop":
         x = rec_input(title_crop(), 48, 320)
     else:
         x = np.random.default_rng(1).standard_normal((1, 3, 48, 320)).astype(np.float32)
-    ours, ref = _ours("PP-OCRv3_rec", x), run_onnx("PP-OCRv3_rec", x)
+    ours, ref = _ours(f"{version}_rec", x), run_onnx(f"{version}_rec", x)
     assert ours.shape == ref.shape == (1, 40, 6625)
     assert np.abs(ours - ref).max() < TOL
     assert (ours.argmax(-1) == ref.argmax(-1)).all()
