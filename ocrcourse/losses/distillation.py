@@ -7,8 +7,8 @@ applies a plain loss and names the result so that `CombinedLoss` can log every t
 - `DMLLoss`, `DistanceLoss`: the plain two-tensor losses.
 - `DistillationDMLLoss`: mutual learning between two models (det maps or rec logits).
 - `DistillationDistanceLoss`: feature distance (rec `backbone_out`).
-- `DistillationDBLoss`, `DistillationCTCLoss`, `DistillationSARLoss`: the ordinary
-  ground-truth loss applied to each listed model.
+- `DistillationDBLoss`, `DistillationCTCLoss`, `DistillationSARLoss`, `DistillationNRTRLoss`:
+  the ordinary ground-truth loss applied to each listed model.
 - `DistillationDilaDBLoss`: a student learns the teacher's dilated, binarised shrink map.
 
 Key names, including PaddleOCR's spellings ('thrink_maps', the '_l2' suffix), are kept so
@@ -26,10 +26,11 @@ from .checks import as_tensor, check_finite
 from .ctc_loss import CTCLoss
 from .db_loss import DBLoss
 from .multi_loss import branch_inputs
+from .nrtr_loss import NRTRLoss
 from .sar_loss import SARLoss
 
 __all__ = ["DMLLoss", "DistanceLoss", "DistillationDMLLoss", "DistillationDistanceLoss",
-           "DistillationDBLoss", "DistillationCTCLoss", "DistillationSARLoss",
+           "DistillationDBLoss", "DistillationCTCLoss", "DistillationSARLoss", "DistillationNRTRLoss",
            "DistillationDilaDBLoss", "dilate_teacher_map"]
 
 # DB head channels by the names DistillationDMLLoss accepts ('thrink' [sic] is PaddleOCR's).
@@ -235,8 +236,8 @@ class DistillationDBLoss(DBLoss):
 
 
 def _ground_truth_per_model(loss, base_forward, predicts: dict, batch: list, branch: str) -> dict:
-    """Run a ground-truth loss (`base_forward`: CTCLoss.forward / SARLoss.forward) on each listed
-    model's output; with `multi_head`, on its `branch` ("ctc" / "sar") as MultiLoss does."""
+    """Run a ground-truth loss (`base_forward`: CTCLoss / SARLoss / NRTRLoss .forward) on each listed
+    model's output; with `multi_head`, on its `branch` ("ctc" / "sar" / "gtc") as MultiLoss does."""
     loss_dict = {}
     for idx, model_name in enumerate(loss.model_name_list):
         out = predicts[model_name]
@@ -287,6 +288,29 @@ class DistillationSARLoss(SARLoss):
 
     def forward(self, predicts: dict, batch: list) -> dict:
         return _ground_truth_per_model(self, SARLoss.forward, predicts, batch, branch="sar")
+
+
+class DistillationNRTRLoss(NRTRLoss):
+    """The ground-truth NRTR cross-entropy for each listed model (PP-OCRv4 GTC-NRTR branch).
+
+    With `multi_head`, the 'gtc' branch (the NRTR guide) is used and the batch loses its label_ctc
+    entry ([image, label_gtc, length, valid_ratio]). Keys: `{name}_{model}_{idx}`.
+
+    Quirk kept: PaddleOCR builds this on its CELoss, whose plain (smoothing: false, as in
+    ch_PP-OCRv4_rec_distill.yml) cross-entropy ignores no class: the padding steps after </s>
+    (target 0) count in the mean. Hence `ignore_index` -1 here, unlike `NRTRLoss` (0).
+    """
+
+    def __init__(self, model_name_list: list | tuple = (), key: str | None = None, multi_head: bool = False,
+                 smoothing: bool = True, name: str = "loss_nrtr", ignore_index: int = -1):
+        super().__init__(smoothing=smoothing, ignore_index=ignore_index)
+        self.model_name_list = list(model_name_list)
+        self.key = key
+        self.multi_head = multi_head
+        self.name = name
+
+    def forward(self, predicts: dict, batch: list) -> dict:
+        return _ground_truth_per_model(self, NRTRLoss.forward, predicts, batch, branch="gtc")
 
 
 def dilate_teacher_map(shrink_map: paddle.Tensor, thresh: float = 0.3) -> paddle.Tensor:

@@ -15,9 +15,9 @@ KD's KL divergence between teacher and student class distributions splits into t
 This module keeps PaddleOCR's implementation details (its DKDLoss in ppocr/losses/basic_loss.py):
 rows are positions of (N, L, C) logits flattened to (N * L, C); the non-target softmax is taken
 after subtracting 1000 from the target logit; KL terms use `log(p + 1e-10)` for the teacher and
-average over rows (or over the rows a mask keeps). Not yet registered as a YAML loss (PaddleOCR's
-`DistillationDKDLoss` wrapper for the v4 distillation config is issue 18, part 3).
-Lesson: lessons/18_ppocrv4.ipynb.
+average over rows (or over the rows a mask keeps). `DistillationDKDLoss` is the YAML form of
+PaddleOCR's v4 distillation config (`ch_PP-OCRv4_rec_distill.yml`): DKD between the NRTR (GTC)
+branches of student and teacher, the NRTR label as target. Lesson: lessons/18_ppocrv4.ipynb.
 """
 from __future__ import annotations
 
@@ -25,7 +25,13 @@ import paddle
 import paddle.nn.functional as F
 from paddle import nn
 
-__all__ = ["dkd_loss", "DKDLoss"]
+from ocrcourse.errors import ConfigError
+
+from .checks import check_finite
+from .multi_loss import branch_output
+from .nrtr_loss import nrtr_target
+
+__all__ = ["dkd_loss", "DKDLoss", "DistillationDKDLoss"]
 
 
 def _kl_rows(log_student, teacher, mask=None):
@@ -67,3 +73,50 @@ class DKDLoss(nn.Layer):
 
     def forward(self, logits_student, logits_teacher, target, mask=None):
         return dkd_loss(logits_student, logits_teacher, target, self.temperature, self.alpha, self.beta, mask)
+
+
+class DistillationDKDLoss(DKDLoss):
+    """DKD between the guide (GTC) branches of each pair of models, the NRTR label as target.
+
+    PP-OCR strategy: DKD on the GTC-NRTR branch, PP-OCRv4's recogniser distillation
+    (`ch_PP-OCRv4_rec_distill.yml`: weight 0.1, alpha 1, beta 2, dis_head gtc). Paper: Zhao et al.,
+    arXiv:2203.08679. Lesson: lessons/18_ppocrv4.ipynb.
+
+    Args:
+        model_name_pairs: [[student, teacher], ...]; a single flat pair is accepted.
+        key: output entry of each model ("head_out").
+        multi_head: must be true: the target comes from the NRTR label of the batch
+            [image, label_ctc, label_gtc, length, valid_ratio]; rows are the decoder steps
+            target = label_gtc[:, 1 : 2 + max(length)] (the `NRTRLoss` target).
+        dis_head: the branch compared ("gtc": the NRTR guide; "nrtr" is the same branch).
+        temperature, alpha, beta: as `dkd_loss`.
+        name: key prefix.
+
+    Quirk kept: PaddleOCR builds a non-padding mask and hands it to DKDLoss, which never uses it, so
+    the padding steps after </s> (target 0) are distilled too; here as well (no mask).
+    Keys: `{name}_{idx}` per pair, plus `loss` (their sum).
+    """
+
+    def __init__(self, model_name_pairs: list | tuple = (), key: str | None = None, multi_head: bool = False,
+                 dis_head: str = "ctc", maps_name=None, name: str = "dkd", temperature: float = 1.0,
+                 alpha: float = 1.0, beta: float = 1.0):
+        super().__init__(temperature=temperature, alpha=alpha, beta=beta)
+        if not multi_head or maps_name is not None:
+            raise ConfigError("DistillationDKDLoss: only the multi-head form is supported (multi_head: true, no "
+                              "maps_name): DKD needs the target class of every row, which the NRTR label gives")
+        pairs = list(model_name_pairs)
+        self.model_name_pairs = [list(p) for p in pairs] if pairs and isinstance(pairs[0], (list, tuple)) else [pairs]
+        self.key, self.dis_head, self.name = key, dis_head, name
+
+    def forward(self, predicts: dict, batch: list) -> dict:
+        target = nrtr_target(batch[2], batch[3])
+        loss_dict = {}
+        for idx, (a, b) in enumerate(self.model_name_pairs):
+            out1, out2 = predicts[a], predicts[b]
+            if self.key is not None:
+                out1, out2 = out1[self.key], out2[self.key]
+            student, teacher = branch_output(out1, self.dis_head), branch_output(out2, self.dis_head)
+            check_finite(student, f"DistillationDKDLoss: {a} {self.dis_head}")
+            loss_dict[f"{self.name}_{idx}"] = super().forward(student, teacher, target)
+        loss_dict["loss"] = sum(loss_dict.values())
+        return loss_dict

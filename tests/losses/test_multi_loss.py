@@ -36,4 +36,4 @@ def test_multiloss_is_the_weighted_sum_of_its_branches():
 
 def test_multiloss_rejects_unknown_branches():
     with pytest.raises(ConfigError, match="valid"):
-        build_loss({"name": "MultiLoss", "loss_config_list": [{"NRTRLoss": None}]})
+        build_loss({"name": "MultiLoss", "loss_config_list": [{"AttentionLoss": None}]})
