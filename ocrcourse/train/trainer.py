@@ -75,7 +75,8 @@ def wire_dictionary_size(cfg: dict, post_process) -> tuple[dict, dict]:
 
     A rec head's size comes from the dictionary the post-process decodes with: `out_channels`
     = len(post_process.character) (blank included) for a CTCHead, `out_channels_list`
-    {CTCLabelDecode: n, SARLabelDecode: n + 2} for a MultiHead; a `DistillationSARLoss` ignores
+    {CTCLabelDecode: n, SARLabelDecode: n + 2} for a MultiHead (and NRTRLabelDecode: n + 3 when its
+    head_list has an NRTRHead, PP-OCRv4); a `DistillationSARLoss` ignores
     the SAR padding index n + 1 (a SARLoss inside MultiLoss too). Heads without a dictionary (DB, cls) are left alone.
     The caller's config is not modified.
     """
@@ -87,6 +88,8 @@ def wire_dictionary_size(cfg: dict, post_process) -> tuple[dict, dict]:
     for head in _heads(arch):
         if head.get("name") == "MultiHead":
             head["out_channels_list"] = {"CTCLabelDecode": n, "SARLabelDecode": n + 2}
+            if any("NRTRHead" in entry for entry in head.get("head_list") or []):
+                head["out_channels_list"]["NRTRLabelDecode"] = n + 3     # PP-OCRv4's NRTR guide
         elif head.get("name") != "ClsHead":
             head["out_channels"] = n
     for entry in loss.get("loss_config_list") or []:

@@ -17,6 +17,7 @@ from .det_resize import DetResizeForTest
 from .iaa_augment import IaaAugment
 from .keep_keys import KeepKeys
 from .multi_label_encode import MultiLabelEncode
+from .nrtr_label_encode import NRTRLabelEncode
 from .normalize import NormalizeImage, ToCHWImage
 from .random_crop import EastRandomCropData, RandomCropImgMask
 from .rand_augment import RandAugment
@@ -36,7 +37,7 @@ TRANSFORMS = {
     "ClsLabelEncode": ClsLabelEncode, "SARLabelEncode": SARLabelEncode,
     "RecAug": RecAug, "BaseDataAugmentation": BaseDataAugmentation, "RandAugment": RandAugment,
     "RecConAug": RecConAug, "RecResizeImg": RecResizeImg, "ClsResizeImg": ClsResizeImg,
-    "MultiLabelEncode": MultiLabelEncode,
+    "MultiLabelEncode": MultiLabelEncode, "NRTRLabelEncode": NRTRLabelEncode,
     "CTCLabelEncode": CTCLabelEncode,
     # detection at test time (det_resize.py)
     "DetResizeForTest": DetResizeForTest,

@@ -1,36 +1,39 @@
-"""One text, two targets: CTC indices for the CTC head and SAR indices for the attention head.
+"""One text, two targets: CTC indices for the CTC head and SAR or NRTR indices for the attention head.
 
-The PP-OCRv3 recogniser trains two heads on one backbone (`MultiHead`): the CTC head that is kept
-for inference, and a SAR attention head used only during training to guide it. Each head needs
-the text encoded its own way, so MultiLabelEncode runs `CTCLabelEncode` and `SARLabelEncode`
-on the same sample and keeps both labels.
+The PP-OCRv3 and v4 recognisers train two heads on one backbone (`MultiHead`): the CTC head that is
+kept for inference, and an attention head used only during training to guide it (SAR in v3, NRTR in
+v4). Each head needs the text encoded its own way, so MultiLabelEncode runs `CTCLabelEncode` and the
+guide's encoder on the same sample and keeps both labels.
 """
 from __future__ import annotations
 
 from ...errors import ConfigError
 from .ctc_label_encode import CTCLabelEncode
+from .nrtr_label_encode import NRTRLabelEncode
 from .sar_label_encode import SARLabelEncode
 
 __all__ = ["MultiLabelEncode"]
 
-# Encoders the guiding (GTC) branch may use; PP-OCRv3 uses SAR (gtc_encode unset).
-GTC_ENCODERS = {"SARLabelEncode": SARLabelEncode}
+# Encoders the guiding (GTC) branch may use; PP-OCRv3 uses SAR (gtc_encode unset), PP-OCRv4 NRTR.
+GTC_ENCODERS = {"SARLabelEncode": SARLabelEncode, "NRTRLabelEncode": NRTRLabelEncode}
 
 
 class MultiLabelEncode:
     """Encode data["label"] for CTC and for the guiding attention branch.
 
     PP-OCR strategy: GTC, guided training of CTC by attention (注意力机制引导CTC训练), in the
-    PP-OCRv3 recogniser. Paper: PP-OCRv3, arXiv:2206.03001. Lesson: lessons/10_pplcnet_and_svtr.ipynb.
+    PP-OCRv3 recogniser (SAR) and PP-OCRv4's (GTC-NRTR). Paper: PP-OCRv3, arXiv:2206.03001.
+    Lessons: lessons/10_pplcnet_and_svtr.ipynb, lessons/18_ppocrv4.ipynb.
 
     Args:
         max_text_length, character_dict_path, use_space_char: as for `CTCLabelEncode`.
-        gtc_encode: name of the guiding branch's encoder; None means SAR (PP-OCRv3). With a
-            name, the output key is `label_gtc` instead of `label_sar`, as in PaddleOCR.
+        gtc_encode: name of the guiding branch's encoder: None means SAR (PP-OCRv3),
+            "NRTRLabelEncode" is PP-OCRv4's. With a name, the output key is `label_gtc` instead of
+            `label_sar`, as in PaddleOCR.
 
     Returns a new dict with only `img_path`, `image`, `label_ctc` (max_text_length,),
-    `label_sar` (max_text_length,) and `length` (the CTC length); None (drop) if either encoder
-    drops the sample (SAR also drops texts of max_text_length - 1 characters or more).
+    `label_sar` or `label_gtc` (max_text_length,) and `length` (the CTC length); None (drop) if either
+    encoder drops the sample (SAR and NRTR also drop texts of max_text_length - 1 characters or more).
     Unlike PaddleOCR we do not deep-copy the sample twice: both encoders only replace keys, so
     shallow copies give the same result without copying the image.
     """
