@@ -4,6 +4,7 @@
 - `transforms/`   the ops, one concept per file; `TRANSFORMS` maps YAML names to classes
 - `dataset.py`    SimpleDataSet: PaddleOCR label files -> transformed samples
 - `loader.py`     build_dataloader(cfg, mode): batches in KeepKeys order; `DATASETS`
+- `multi_scale.py` MultiScaleDataSet + MultiScaleSampler: per-batch input sizes (PP-OCRv4 rec)
 """
 from __future__ import annotations
 

@@ -26,10 +26,11 @@ from paddle.io.dataloader.collate import default_collate_fn
 from ocrcourse.errors import ConfigError, DataError
 from ocrcourse.registry import build
 from .dataset import SimpleDataSet
+from .multi_scale import SAMPLERS, MultiScaleDataSet
 
-__all__ = ["DATASETS", "build_dataset", "build_dataloader"]
+__all__ = ["DATASETS", "SAMPLERS", "build_dataset", "build_dataloader"]
 
-DATASETS = {"SimpleDataSet": SimpleDataSet}
+DATASETS = {"SimpleDataSet": SimpleDataSet, "MultiScaleDataSet": MultiScaleDataSet}
 
 _LOADER_KEYS = {"batch_size_per_card", "shuffle", "drop_last", "num_workers", "use_shared_memory", "num_sections"}
 
@@ -138,8 +139,10 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
 
     Loader keys (PaddleOCR's): batch_size_per_card, shuffle, drop_last, num_workers,
     use_shared_memory; `num_sections` is accepted for PaddleOCR compatibility, unused (official rec
-    configs carry it; PaddleOCR's SimpleDataSet loader never reads it). `dataset` lets a caller reuse
-    an already built dataset. An exception raised by a sample comes out of the loop as a
+    configs carry it; PaddleOCR's SimpleDataSet loader never reads it). A `{mode}.sampler` section
+    (`name: MultiScaleSampler`, PP-OCRv4 rec, see data/multi_scale.py) replaces the batch sampler: it
+    chooses each batch's size and image shape, so batch_size_per_card, shuffle and drop_last are not
+    used then (as in PaddleOCR). `dataset` lets a caller reuse an already built dataset. An exception raised by a sample comes out of the loop as a
     `DataError` naming the sample (see the module docstring), never as a hang.
     """
     dataset = dataset if dataset is not None else build_dataset(cfg, mode, seed)
@@ -152,7 +155,9 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
     sampler_args = dict(dataset=dataset, batch_size=loader_cfg["batch_size_per_card"],
                         shuffle=bool(loader_cfg.get("shuffle", False)),
                         drop_last=bool(loader_cfg.get("drop_last", False)))
-    if paddle.distributed.get_world_size() > 1:
+    if cfg[mode].get("sampler"):
+        sampler = build(SAMPLERS, cfg[mode]["sampler"], kind=f"{mode}.sampler", data_source=dataset)
+    elif paddle.distributed.get_world_size() > 1:
         sampler = paddle.io.DistributedBatchSampler(**sampler_args)   # each card its own share
     else:
         sampler = paddle.io.BatchSampler(**sampler_args)
