@@ -62,7 +62,9 @@ def use_inline_backend() -> bool:
     from IPython import get_ipython
 
     backend = matplotlib.get_backend().lower()
-    if backend in NON_INTERACTIVE_BACKENDS:
+    # Also when ipykernel already named inline (its MPLBACKEND): the magic registers the display of
+    # Figure objects (`viz.*` returns them), which otherwise waits for pyplot's first figure.
+    if backend in NON_INTERACTIVE_BACKENDS or backend.endswith("backend_inline"):
         get_ipython().run_line_magic("matplotlib", "inline")
     return True
 

@@ -62,6 +62,16 @@ def test_setup_lesson_shows_figures_and_hides_paddle_notices(tmp_path, monkeypat
     assert "inline" in out.cells[1].outputs[0]["text"]
 
 
+def test_a_figure_object_shows_before_any_pyplot_figure(tmp_path, monkeypatch):
+    """viz functions return Figure objects; ipykernel's own inline backend registers their display
+    only at pyplot's first figure, so setup_lesson() registers it (lesson 02's first picture)."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    figure = "from matplotlib.figure import Figure\nfig = Figure(figsize=(2, 1))\nfig.subplots().plot([1, 2])\nfig"
+    p = _with_committed_picture(_nb(tmp_path, ["import ocrcourse\nocrcourse.setup_lesson()", figure]))
+    r = run_notebook(p, tmp_path / "out")
+    assert (r.status, r.images) == ("ok", 1), r.error
+
+
 def test_passing_notebook_stores_outputs(tmp_path):
     p = _nb(tmp_path, ["print(6 * 7)"])
     r = run_notebook(p, tmp_path / "out", store=True)
