@@ -6,7 +6,7 @@ import copy
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["display_image", "show_op", "image_grid"]
+__all__ = ["display_image", "show_op", "image_grid", "show_draws"]
 
 ORIGINAL, PASTED, IGNORED = "red", "blue", "gray"
 _MAP_KEYS = ("shrink_map", "shrink_mask", "threshold_map", "threshold_mask")
@@ -97,5 +97,65 @@ def image_grid(images: list, titles: list | None = None, ncols: int = 4, size: t
             ax.imshow(display_image(images[i], bgr), cmap="gray")
             if titles is not None:
                 ax.set_title(titles[i], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _apply(op, sample):
+    """`op` on a copy of `sample` (a data dict or an image array), with IaaAugment's pending warp done."""
+    from ocrcourse.data.transforms.iaa_augment import apply_pending_warp
+
+    if isinstance(sample, dict):
+        return apply_pending_warp(op(copy.deepcopy(sample)))
+    return op(np.array(sample, copy=True))
+
+
+def show_draws(sample, ops, n: int = 3, seed: int = 0, size: float | None = None, bgr: bool = True) -> Figure:
+    """Several random draws of augmentations on one sample: one row per op, the original first.
+
+    Each row re-seeds Python's, NumPy's and Paddle's generators with `seed` before its draws
+    (`settings.seed_everything`), so a row is the same on every run and its first draw is what
+    `seed_everything(seed); op(copy_of_sample)` gives. Polygons as in `show_op` (red original,
+    blue pasted, dashed gray ignored); every panel has the same size whatever the image's size,
+    so the titles give the size (H x W) of each draw.
+
+    Args:
+        sample: a data dict with `image` (and usually `polys`), or an image array.
+        ops: one op, or {row name: op}. An op takes and returns what `sample` is (a dict op such as
+            `IaaAugment()` for a dict; a function of an image such as `rec_aug.tia_distort` for an array).
+        n: draws per op.
+        seed: the seed of every row.
+        size: panel width in inches (default: as wide as fits 9.6 inches, at most 2.4).
+        bgr: images are BGR (PP-OCR's order) and are flipped for display.
+    Returns:
+        A matplotlib Figure with len(ops) x (n + 1) panels.
+    """
+    from ocrcourse.settings import seed_everything
+
+    ops = ops if isinstance(ops, dict) else {type(ops).__name__: ops}
+    as_dict = (lambda d: d) if isinstance(sample, dict) else (lambda img: {"image": img})
+    first = as_dict(sample)
+    h, w = np.asarray(first["image"]).shape[:2]
+    size = size or min(2.4, 9.6 / (n + 1))
+    fig = Figure(figsize=(size * (n + 1), len(ops) * (size * h / w + 0.55) + 0.1))
+    axes = fig.subplots(len(ops), n + 1, squeeze=False)
+    for row, (name, op) in zip(axes, ops.items()):
+        seed_everything(seed)
+        _draw(row[0], first, f"{name}\noriginal {h}x{w}", bgr)
+        for i, ax in enumerate(row[1:], start=1):
+            out = _apply(op, sample)
+            if out is None:
+                ax.text(0.5, 0.5, "sample dropped", ha="center", va="center")
+                ax.axis("off")
+                continue
+            out = as_dict(out)
+            oh, ow = np.asarray(out["image"]).shape[:2]
+            _draw(row[i], out, f"\ndraw {i}: {oh}x{ow}", bgr)
+        for ax in row:                       # a polygon partly outside the image does not shrink the panel
+            ax.title.set_fontsize(9)
+            if ax.images:
+                ih, iw = ax.images[0].get_array().shape[:2]
+                ax.set_xlim(-0.5, iw - 0.5)
+                ax.set_ylim(ih - 0.5, -0.5)
     fig.tight_layout()
     return fig

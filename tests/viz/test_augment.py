@@ -53,3 +53,37 @@ def test_image_grid_has_one_titled_panel_per_image_and_blank_rest():
     assert len(fig.axes) == 4
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c", ""]
     assert len(fig.axes[3].images) == 0 and all(len(ax.images) == 1 for ax in fig.axes[:3])
+
+
+def test_show_draws_rows_are_seeded_and_draw_what_the_op_gives():
+    from ocrcourse.settings import seed_everything
+    from ocrcourse.viz.augment import show_draws
+
+    def jitter(img):                                   # a random op on an image array
+        return (img.astype(np.int16) + np.random.randint(0, 50, img.shape)).clip(0, 255).astype(np.uint8)
+
+    word = np.full((10, 40, 3), 100, np.uint8)
+    fig = show_draws(word, {"a": jitter, "b": jitter}, n=2, seed=4)
+    axes = np.array(fig.axes).reshape(2, 3)
+    seed_everything(4)
+    first, second = jitter(word), jitter(word)
+    for row in axes:                                   # every row re-seeds: both rows are the same draws
+        np.testing.assert_array_equal(row[0].images[0].get_array(), word[:, :, ::-1])
+        np.testing.assert_array_equal(row[1].images[0].get_array(), first[:, :, ::-1])
+        np.testing.assert_array_equal(row[2].images[0].get_array(), second[:, :, ::-1])
+    assert not np.array_equal(first, second)
+    assert [ax.get_title() for ax in axes[0]] == ["a\noriginal 10x40", "\ndraw 1: 10x40", "\ndraw 2: 10x40"]
+
+
+def test_show_draws_on_a_data_dict_keeps_the_sample_and_colours_pasted_boxes():
+    from ocrcourse.viz.augment import show_draws
+
+    sample = _sample()
+    fig = show_draws(sample, CopyPaste(), n=2, seed=1)
+    assert len(sample["polys"]) == 1 and "pasted" not in sample      # the sample itself is untouched
+    original, *draws = fig.axes
+    assert [line.get_color() for line in original.lines] == [ORIGINAL]
+    for ax in draws:
+        colours = [line.get_color() for line in ax.lines]
+        assert colours[0] == ORIGINAL and set(colours[1:]) <= {PASTED}
+        assert ax.get_xlim() == (-0.5, 159.5) and ax.get_ylim() == (119.5, -0.5)   # the panel is the image

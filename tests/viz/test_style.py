@@ -28,6 +28,7 @@ FIGURES = {
     "db explorer static grid": lambda: explorers.db_postprocess_explorer(IMG, PROB, POLYS, interactive=False),
     "image_grid": lambda: augment.image_grid([IMG] * 6, titles=[f"op {i}" for i in range(6)]),
     "show_op with two maps": lambda: augment.show_op(_sample(), MakeShrinkMap()),
+    "show_draws": lambda: augment.show_draws(_sample(), {"shrink": MakeShrinkMap(), "again": MakeShrinkMap()}, n=3),
     "show_db_labels": lambda: maps.show_db_labels(MakeShrinkMap()(MakeBorderMap()(_sample()))),
 }
 
