@@ -225,6 +225,140 @@ REFERENCE_RUNS = {
 }
 
 
+# --- PP-OCR's comparisons, measured over seeds (issue 15) -------------------------------------------
+# Each comparison's protocol (question, task, eval set, metric, budget, seeds, arms, how the result is
+# read) is fixed here before its runs and copied into every run's meta.json ("protocol"); the runs are
+# generated from it: "<comparison>_<arm>_s<seed>". Arms of a comparison share data, budget, schedule
+# and seeds; they differ in the recipe only. Run them with --jobs 2 so that every arm runs under the
+# same load (two runs at a time on the 2-core machine).
+SEEDS = (0, 1, 2)
+_CODES_BUDGET = ["Global.epoch_num=3", "Global.eval_batch_step=[0,375]"]
+_DET_CMP_BUDGET = ["Global.epoch_num=5", "Global.eval_batch_step=[0,80]",
+                   "Train.dataset.transforms.3.EastRandomCropData.size=[160,160]"]
+_READING = ("Per arm: every seed's value, the mean, the sample standard deviation and the range. The "
+            "difference between an arm and the baseline exceeds the seed spread only if the two ranges do "
+            "not overlap (every seed of one arm above every seed of the other); otherwise it is reported as "
+            "within noise. Decided before the runs; not changed after them.")
+COMPARISONS = {
+    "udml": {
+        "lesson": "13_udml_recognition",
+        "question": "Does U-DML (two CRNNs trained together with CTC + DML + feature distance) read better "
+                    "than one CRNN trained alone, both from scratch, at the same budget?",
+        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
+        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
+        "metric": "acc",
+        "metric_meaning": "exact-match accuracy of the arm's model (U-DML: the Student) at the last step",
+        "budget": "3 epochs of 375 steps (batch 16), Adam, cosine from 0.003 with a 56-step warm-up; "
+                  "evaluated at steps 375, 750 and 1125",
+        "seeds": list(SEEDS), "baseline": "single", "reading": _READING,
+        "arms": {
+            "single": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "overrides": _CODES_BUDGET,
+                       "from_scratch": True, "start": "random initialisation (no weights loaded)",
+                       "what": "one CRNN, CTC loss"},
+            "udml": {"config": "configs/rec/course/rec_mv3_crnn_codes_udml.yml", "overrides": _CODES_BUDGET,
+                     "from_scratch": True, "start": "random initialisation of both models (no weights loaded)",
+                     "what": "two CRNNs: CTC each + DML on their outputs + L2 on their backbone features"},
+        },
+    },
+    "enhanced_ctc": {
+        "lesson": "14_enhanced_ctc",
+        "question": "Does continuing with CTC + 0.05 x center loss (centers exported from the model) read "
+                    "better than continuing with CTC alone, from the same from-scratch model?",
+        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
+        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
+        "metric": "acc",
+        "metric_meaning": "exact-match accuracy at the last step",
+        "budget": "1 epoch of 375 steps (batch 16), Adam, cosine from 0.001, no warm-up, evaluated at the "
+                  "end; seed s continues udml_single_s<s> (the CRNN trained from scratch with that seed)",
+        "seeds": list(SEEDS), "baseline": "ctc", "reading": _READING,
+        "arms": {
+            "ctc": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+                    "overrides": ["Global.epoch_num=1", "Global.eval_batch_step=[0,375]",
+                                  "Optimizer.lr.learning_rate=0.001", "Optimizer.lr.warmup_epoch=0",
+                                  "Global.pretrained_model=./output/reference_runs/udml_single_s{seed}/latest"],
+                    "from_scratch": False, "start": "udml_single_s{seed}'s last weights (a CRNN trained here from scratch)",
+                    "after": ["udml_single_s{seed}"], "what": "CTC alone"},
+            "enhanced_ctc": {
+                "config": "configs/rec/course/rec_mv3_crnn_codes_enhanced_ctc.yml",
+                "overrides": ["Global.epoch_num=1", "Global.eval_batch_step=[0,375]",
+                              "Optimizer.lr.learning_rate=0.001", "Optimizer.lr.warmup_epoch=0",
+                              "Global.pretrained_model=./output/reference_runs/udml_single_s{seed}/latest",
+                              "Loss.loss_config_list.1.CenterLoss.center_file_path="
+                              "./output/reference_runs/enhanced_ctc_enhanced_ctc_s{seed}/centers.pkl"],
+                "before": [["export-center", "-c", "configs/rec/course/rec_mv3_crnn_codes_enhanced_ctc.yml", "-o",
+                            "Global.pretrained_model=./output/reference_runs/udml_single_s{seed}/latest",
+                            "--out", "./output/reference_runs/enhanced_ctc_enhanced_ctc_s{seed}/centers.pkl"]],
+                "from_scratch": False, "start": "udml_single_s{seed}'s last weights (a CRNN trained here from scratch)",
+                "after": ["udml_single_s{seed}"], "what": "CTC + 0.05 x CenterLoss, centers exported from the start model"},
+        },
+    },
+    "cml": {
+        "lesson": "12_cml_detection",
+        "question": "Does CML (a trained teacher + two students learning from each other) detect better than "
+                    "one student trained alone, and how much of it is the teacher (DML of two students "
+                    "without a teacher)?",
+        "task": "the synthetic detection scenes (train_data/synth/det, 250 train scenes)",
+        "eval_set": "the 50 synthetic eval scenes (train_data/synth/det/eval.txt) at their own size (<= 640)",
+        "metric": "hmean",
+        "metric_meaning": "DetMetric hmean of the arm's student (CML and DML: the first student) at the last step",
+        "budget": "5 epochs of 32 steps (batch 8, 160x160 crops), Adam, cosine from 0.002 with a 16-step "
+                  "warm-up; evaluated at steps 80 and 160; students start from the official PP-OCRv3 "
+                  "detector's backbone (neck and head random)",
+        "seeds": list(SEEDS), "baseline": "student", "reading": _READING,
+        "arms": {
+            "student": {"config": "configs/det/course/det_mv3_db_v3backbone.yml", "overrides": _DET_CMP_BUDGET,
+                        "prepare": ["det_backbone"], "from_scratch": False,
+                        "start": "backbone from the official PP-OCRv3 detector; neck and head random",
+                        "what": "one student, DB loss"},
+            "dml": {"config": "configs/det/course/det_mv3_db_v3backbone_dml.yml", "overrides": _DET_CMP_BUDGET,
+                    "prepare": ["det_backbone"], "from_scratch": False,
+                    "start": "both students: backbone from the official PP-OCRv3 detector; neck and head random",
+                    "what": "two students: DB loss each + DML on their shrink maps (no teacher)"},
+            "cml": {"config": "configs/det/course/det_mv3_db_v3backbone_cml.yml", "overrides": _DET_CMP_BUDGET,
+                    "prepare": ["det_backbone"], "after": ["ppocrv2_det_teacher"], "from_scratch": False,
+                    "start": "students as dml; frozen teacher: ppocrv2_det_teacher's best checkpoint "
+                             "(ResNet18_vd DB trained here from scratch)",
+                    "what": "teacher + two students: DilaDB distillation from the teacher + DML + DB loss"},
+        },
+    },
+}
+
+
+def _fill(value, seed: int):
+    """Put the seed into the "{seed}" placeholders of a string, or of every string in a (nested) list."""
+    if isinstance(value, str):
+        return value.replace("{seed}", str(seed))
+    if isinstance(value, list):
+        return [_fill(v, seed) for v in value]
+    return value
+
+
+def comparison_runs(comparisons: dict = COMPARISONS) -> dict:
+    """The table entries of every comparison run: "<comparison>_<arm>_s<seed>"."""
+    out = {}
+    for comparison, proto in comparisons.items():
+        for arm, spec in proto["arms"].items():
+            for seed in proto["seeds"]:
+                entry = {k: _fill(v, seed) for k, v in spec.items() if k != "what"}
+                entry["overrides"] = [f"Global.seed={seed}", *entry["overrides"]]
+                entry.update(lesson=proto["lesson"], comparison=comparison, arm=arm)
+                out[f"{comparison}_{arm}_s{seed}"] = entry
+    return out
+
+
+def protocol(name: str) -> dict | None:
+    """The protocol of the comparison run `name` belongs to (without the other arms' table entries)."""
+    comparison = REFERENCE_RUNS[name].get("comparison")
+    proto = COMPARISONS.get(comparison)
+    if proto is None:
+        return None
+    return {**{k: v for k, v in proto.items() if k != "arms"},
+            "arms": {arm: spec["what"] for arm, spec in proto["arms"].items()}}
+
+
+REFERENCE_RUNS.update(comparison_runs())
+
+
 def resolve_override(item: str) -> str:
     """Replace an "{official:NAME}" placeholder by the local path of those official weights."""
     if "{official:" not in item:
@@ -422,6 +556,52 @@ def expand(names: list[str]) -> list[str]:
     return [n for n in REFERENCE_RUNS if n in wanted]
 
 
+def missing_dependencies(name: str) -> list[str]:
+    """The runs listed in `after` whose checkpoint is not in output/reference_runs/ yet (they run first)."""
+    return [dep for dep in REFERENCE_RUNS[name].get("after", [])
+            if not (ROOT / "output" / "reference_runs" / dep / "latest.pdparams").exists()
+            and not (ROOT / "output" / "reference_runs" / dep / "best_accuracy.pdparams").exists()]
+
+
+def with_dependencies(names: list[str]) -> list[str]:
+    """`names` plus the runs they start from that have not run here yet, in the table's order."""
+    wanted, todo = set(names), list(names)
+    while todo:
+        for dep in missing_dependencies(todo.pop()):
+            if dep not in wanted:
+                wanted.add(dep)
+                todo.append(dep)
+    return [n for n in REFERENCE_RUNS if n in wanted]
+
+
+def run_parallel(names: list[str], jobs: int, log_dir: Path) -> int:
+    """Run `names` as separate processes (`reference_runs.py NAME`), `jobs` at a time, each after the
+    runs it starts from (`after`) have finished. Logs: log_dir/NAME.log. Returns the number that failed."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    pending, running, done, failed = list(names), {}, set(), []
+    while pending or running:
+        for name in list(pending):
+            deps = [d for d in REFERENCE_RUNS[name].get("after", []) if d in names]
+            if any(d in failed for d in deps):
+                pending.remove(name)
+                failed.append(name)
+                print(f"{name}: skipped, a run it starts from failed", flush=True)
+            elif len(running) < jobs and all(d in done for d in deps):
+                pending.remove(name)
+                log = open(log_dir / f"{name}.log", "w")
+                running[name] = (subprocess.Popen([sys.executable, __file__, name], cwd=ROOT, stdout=log,
+                                                  stderr=subprocess.STDOUT), log)
+                print(f"{time.strftime('%H:%M:%S')} started {name} (log: {log_dir / (name + '.log')})", flush=True)
+        time.sleep(2)
+        for name, (proc, log) in list(running.items()):
+            if proc.poll() is not None:
+                log.close()
+                del running[name]
+                (done.add(name) if proc.returncode == 0 else failed.append(name))
+                print(f"{time.strftime('%H:%M:%S')} {'finished' if proc.returncode == 0 else 'FAILED'} {name}", flush=True)
+    return len(failed)
+
+
 def update_meta(name: str, out_root: Path = OUT) -> bool:
     """Write the table's keys (run_keys) into an existing meta.json without re-running; False if absent."""
     path = out_root / name / "meta.json"
@@ -472,6 +652,7 @@ def run(name: str, out_root: Path = OUT) -> dict:
             "config": REFERENCE_RUNS[name]["config"], "overrides": REFERENCE_RUNS[name]["overrides"],
             **({"before": [shlex.join(["python", "-m", "ocrcourse.cli", *c])
                            for c in REFERENCE_RUNS[name]["before"]]} if "before" in REFERENCE_RUNS[name] else {}),
+            **({"protocol": protocol(name)} if protocol(name) else {}),
             "commit": commit, "tree_had_local_changes": dirty, "machine": info,
             **({"prepare": REFERENCE_RUNS[name]["prepare"]} if prepared else {}),
             "wall_time_s": round(wall, 1), "cpu_time_s": round(cpu, 1),
@@ -501,6 +682,9 @@ def main(argv=None) -> int:
     p.add_argument("--predictions-only", action="store_true",
                    help="only (re)write predictions.tsv (and end_metrics where the table asks) of finished runs "
                         "from their checkpoints")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="run this many at a time, each as its own process (2 on a 2-core machine: the arms of a "
+                        "comparison then run under the same load); logs under build/reference_runs/")
     a = p.parse_args(argv)
     names = list(REFERENCE_RUNS) if a.all else expand(a.names)
     if a.predictions_only:
@@ -521,6 +705,9 @@ def main(argv=None) -> int:
             print(f"{name:28s} lesson {spec['lesson']}: {shlex.join(command_for(name, '...', resolve=False)[1:])}")
         print("groups:", ", ".join(f"{g} ({len(v)})" for g, v in groups().items()))
         return 0
+    names = with_dependencies(names)
+    if a.jobs > 1:
+        return 1 if run_parallel(names, a.jobs, ROOT / "build" / "reference_runs") else 0
     for name in names:
         run(name)
     return 0

@@ -121,7 +121,8 @@ def test_groups_expand_to_runs_in_table_order():
     assert runs.expand(["09_crnn_recognition"]) == [n for n in names if runs.REFERENCE_RUNS[n]["lesson"] == "09_crnn_recognition"]
     # a run named twice, directly and by its group, runs once; the table order wins over the argument order
     got = runs.expand(["ppocrv2_det_cml", "12_cml_detection", "ppocrv2_det_teacher"])
-    assert got == ["ppocrv2_det_teacher", "ppocrv2_det_student", "ppocrv2_det_cml"]
+    assert got[:3] == ["ppocrv2_det_teacher", "ppocrv2_det_student", "ppocrv2_det_cml"]
+    assert got[3:] == [f"cml_{arm}_s{seed}" for arm in ("student", "dml", "cml") for seed in (0, 1, 2)]
     import pytest
 
     with pytest.raises(SystemExit):
@@ -184,3 +185,38 @@ def test_update_meta_and_total_time(tmp_path):
     total = runs.total_time(tmp_path)
     assert total == {"runs": 2, "wall_time_s": 15.0, "cpu_time_s": 8.0, "runs_with_cpu_time": 1,
                      "wall_time_s_of_runs_without_cpu_time": 10.0}
+
+
+def test_comparisons_fix_their_protocol_and_generate_every_arm_and_seed():
+    runs = _script()
+    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml"}
+    for comparison, proto in runs.COMPARISONS.items():
+        assert len(proto["seeds"]) >= 3, comparison
+        for key in ("question", "task", "eval_set", "metric", "budget", "reading", "baseline"):
+            assert proto[key], (comparison, key)
+        assert proto["baseline"] in proto["arms"]
+        names = [f"{comparison}_{arm}_s{seed}" for arm in proto["arms"] for seed in proto["seeds"]]
+        for name in names:
+            spec = runs.REFERENCE_RUNS[name]
+            keys = runs.run_keys(name)
+            assert keys["comparison"] == comparison and keys["seed"] == int(name.rsplit("_s", 1)[1])
+            assert "{seed}" not in repr(spec), name
+            meta_protocol = runs.protocol(name)
+            assert meta_protocol["metric"] == proto["metric"] and set(meta_protocol["arms"]) == set(proto["arms"])
+        # the arms differ in config and recipe only: the same budget overrides apart from the seed
+        budgets = {arm: [o for o in runs.REFERENCE_RUNS[f"{comparison}_{arm}_s0"]["overrides"]
+                         if o.split("=", 1)[0] in ("Global.epoch_num", "Global.eval_batch_step",
+                                                   "Optimizer.lr.learning_rate", "Optimizer.lr.warmup_epoch")
+                         or "EastRandomCropData" in o]
+                   for arm in proto["arms"]}
+        assert len({tuple(b) for b in budgets.values()}) == 1, (comparison, budgets)
+
+
+def test_a_run_waits_for_the_run_it_starts_from(tmp_path, monkeypatch):
+    runs = _script()
+    monkeypatch.setattr(runs, "ROOT", tmp_path)
+    got = runs.with_dependencies(["enhanced_ctc_ctc_s1"])
+    assert got == ["udml_single_s1", "enhanced_ctc_ctc_s1"]
+    (tmp_path / "output" / "reference_runs" / "udml_single_s1").mkdir(parents=True)
+    (tmp_path / "output" / "reference_runs" / "udml_single_s1" / "latest.pdparams").write_bytes(b"")
+    assert runs.with_dependencies(["enhanced_ctc_ctc_s1"]) == ["enhanced_ctc_ctc_s1"]
