@@ -1,0 +1,65 @@
+"""ocrcourse.comparisons: rows from metas, per-arm summary, the non-overlap verdict, the plot."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ocrcourse.comparisons import load_comparison, plot_comparison, protocol_of, summarize, verdict
+
+PROTO = {"metric": "acc", "baseline": "single", "arms": {"single": "one", "udml": "two"}, "seeds": [0, 1, 2]}
+
+
+def _write(root, values, proto=PROTO, comparison="udml"):
+    for arm, seeds in values.items():
+        for seed, v in enumerate(seeds):
+            name = f"{comparison}_{arm}_s{seed}"
+            (root / name).mkdir(parents=True)
+            (root / name / "meta.json").write_text(json.dumps(
+                {"name": name, "comparison": comparison, "arm": arm, "seed": seed, "protocol": proto,
+                 "wall_time_s": 10.0, "final_metrics": {"step": 100, "acc": v}}))
+    (root / "other").mkdir()
+    (root / "other" / "meta.json").write_text(json.dumps({"name": "other", "final_metrics": {}}))
+
+
+def test_rows_summary_and_a_difference_beyond_the_spread(tmp_path):
+    _write(tmp_path, {"udml": [0.8, 0.82, 0.81], "single": [0.7, 0.72, 0.75]})
+    runs = load_comparison("udml", tmp_path)
+    assert list(runs["arm"]) == ["single"] * 3 + ["udml"] * 3          # the protocol's order, then seed
+    assert list(runs["seed"]) == [0, 1, 2, 0, 1, 2]
+    s = summarize(runs)
+    assert s.loc["udml", "values"] == [0.8, 0.82, 0.81]
+    assert s.loc["single", "mean"] == pytest.approx(0.7233333, abs=1e-6)
+    assert s.loc["single", "std"] == pytest.approx(0.0251661, abs=1e-6)
+    text = verdict(runs, "udml")
+    assert "+0.087" in text and "exceeds the seed spread" in text and "above" in text
+
+
+def test_overlapping_ranges_are_within_noise_and_below_is_said(tmp_path):
+    _write(tmp_path, {"single": [0.7, 0.8, 0.75], "udml": [0.78, 0.69, 0.74]})
+    assert verdict(load_comparison("udml", tmp_path), "udml").endswith("within noise")
+    other = tmp_path / "b"
+    _write(other, {"single": [0.7, 0.8, 0.75], "udml": [0.5, 0.6, 0.55]})
+    assert "below" in verdict(load_comparison("udml", other), "udml")
+
+
+def test_mixed_protocols_and_missing_runs_are_refused(tmp_path):
+    _write(tmp_path, {"single": [0.7], "udml": [0.8]})
+    meta = tmp_path / "udml_udml_s0" / "meta.json"
+    changed = json.loads(meta.read_text())
+    changed["protocol"] = {**PROTO, "metric": "norm_edit_dis"}
+    meta.write_text(json.dumps(changed))
+    with pytest.raises(ValueError, match="different protocols"):
+        protocol_of("udml", tmp_path)
+    with pytest.raises(FileNotFoundError):
+        load_comparison("cml", tmp_path)
+
+
+def test_plot_has_one_column_per_arm(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    _write(tmp_path, {"single": [0.7, 0.72, 0.75], "udml": [0.8, 0.82, 0.81]})
+    fig = plot_comparison(load_comparison("udml", tmp_path))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["single", "udml"]
+    assert len(ax.collections) == 2 and ax.get_ylabel() == "acc"
