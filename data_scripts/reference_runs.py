@@ -277,7 +277,7 @@ COMPARISONS = {
                                   "Optimizer.lr.learning_rate=0.001", "Optimizer.lr.warmup_epoch=0",
                                   "Global.pretrained_model=./output/reference_runs/udml_single_s{seed}/latest"],
                     "from_scratch": False, "start": "udml_single_s{seed}'s last weights (a CRNN trained here from scratch)",
-                    "after": ["udml_single_s{seed}"], "what": "CTC alone"},
+                    "after": ["udml_single_s{seed}"], "predictions": True, "what": "CTC alone"},
             "enhanced_ctc": {
                 "config": "configs/rec/course/rec_mv3_crnn_codes_enhanced_ctc.yml",
                 "overrides": ["Global.epoch_num=1", "Global.eval_batch_step=[0,375]",
@@ -289,7 +289,8 @@ COMPARISONS = {
                             "Global.pretrained_model=./output/reference_runs/udml_single_s{seed}/latest",
                             "--out", "./output/reference_runs/enhanced_ctc_enhanced_ctc_s{seed}/centers.pkl"]],
                 "from_scratch": False, "start": "udml_single_s{seed}'s last weights (a CRNN trained here from scratch)",
-                "after": ["udml_single_s{seed}"], "what": "CTC + 0.05 x CenterLoss, centers exported from the start model"},
+                "after": ["udml_single_s{seed}"], "predictions": True,
+                "what": "CTC + 0.05 x CenterLoss, centers exported from the start model"},
         },
     },
     "cml": {
