@@ -10,6 +10,8 @@ from ocrcourse.grading.ex_db import HMEAN_SCENES, _box, _shrink_case, hmean_refe
 from ocrcourse.grading.ex_distillation import class_centers_reference, dilated_target_reference, symmetric_kl_reference
 from ocrcourse.grading.ex_models import dbfpn_merge_reference, se_block_reference
 from ocrcourse.grading.ex_training import cosine_warmup_reference, ctc_greedy_reference
+from ocrcourse.grading.ex_recipes import _rse_inputs, ctc_min_steps_reference, feature_l2_reference, rse_layer_reference
+from ocrcourse.grading.ex_workflows import DB_DEFAULTS, DB_TOLERANCE, broken_cls_config, db_choice, db_evaluator
 
 
 def _se(fn):
@@ -114,6 +116,62 @@ def _quiz(fn):
         raise Failure(f"answer all {len(QUESTIONS)} questions")
 
 
+def _ctc_steps(fn):
+    for text in ("1000000", "Mississippi", "ab  c", "x"):
+        if fn(text) != ctc_min_steps_reference(text):
+            raise Failure(f"{text!r} needs {ctc_min_steps_reference(text)} steps")
+
+
+def _feature_l2(fn):
+    rng = np.random.default_rng(21)
+    a, b = rng.normal(size=(1, 64, 1, 40)) * 5, rng.normal(size=(1, 64, 1, 40))
+    expect_close(fn(a, b), feature_l2_reference(a, b), "feature loss", "mean of the squared differences")
+
+
+def _rse(fn):
+    args = _rse_inputs(7, 32, 16, h=3, w=9)
+    expect_close(fn(*args), rse_layer_reference(*args), "RSE layer output", "y = conv(x); y + SE(y)")
+
+
+def _cls_rest_unchanged(fn):
+    import copy
+
+    given = broken_cls_config()
+    fixed = fn(copy.deepcopy(given))
+    ops = lambda cfg, part: [next(iter(op)) for op in cfg[part]["dataset"]["transforms"]]  # noqa: E731
+    for what, a, b in (("Architecture", given["Architecture"], fixed["Architecture"]),
+                       ("Loss", given["Loss"], fixed["Loss"]),
+                       ("Global.label_list", given["Global"]["label_list"], fixed["Global"]["label_list"]),
+                       ("the Train transforms", ops(given, "Train"), ops(fixed, "Train")),
+                       ("the Train loader", given["Train"]["loader"], fixed["Train"]["loader"])):
+        if a != b:
+            raise Failure(f"{what} changed, but it was not broken: fix the two mistakes and keep the recipe "
+                          "(its augmentation, model and batch) as it is")
+
+
+def _db_unseen(fn):
+    got = db_choice(fn, db_evaluator("eval"))
+    unseen = db_evaluator("train", 30)
+    mine, default = unseen(**got)["hmean"], unseen(**DB_DEFAULTS)["hmean"]
+    if mine < default - DB_TOLERANCE:
+        raise Failure(f"on 30 scenes you did not tune on, your choice gives hmean {mine:.3f} and the defaults "
+                      f"{default:.3f}: a setting picked on 50 scenes should hold on others")
+
+
+def _reindex_duplicates(fn):
+    rng = np.random.default_rng(4)
+    old, new = list("aab c"), list("cxa ")
+    weight, bias = rng.normal(size=(2, 6)), rng.normal(size=6)
+    w, b = fn(weight.copy(), bias.copy(), old, new)
+    w, b = np.asarray(w, float), np.asarray(b, float)
+    want = [0, 5, None, 1, 4]
+    for k, j in enumerate(want):
+        if j is not None and not (np.allclose(w[:, k], weight[:, j]) and np.isclose(b[k], bias[j])):
+            raise Failure(f"new class {k} should take official class {j} (a character listed twice maps to its first line)")
+    if not np.all(np.isfinite(w)) or not np.all(np.isfinite(b)):
+        raise Failure("give a missing character finite values")
+
+
 HELDOUT = {
     "ex02.se_block": [Case("held-out: 24 channels", _se)],
     "ex02.se_parameter_count": [Case("held-out: 8, 96, 960 channels", _se_params)],
@@ -129,6 +187,12 @@ HELDOUT = {
     "ex12.dilated_target": [Case("held-out: values at the threshold", _dila)],
     "ex12.extract_student": [Case("held-out: prefix inside a key", _extract)],
     "ex14.class_centers": [Case("held-out: one incorrect sample", _centers)],
+    "ex10.ctc_min_steps": [Case("held-out: long runs of repeats", _ctc_steps)],
+    "ex13.feature_l2": [Case("held-out: one large and one small map", _feature_l2)],
+    "ex15.rse_layer": [Case("held-out: 32 -> 16 channels", _rse)],
+    "ex08.fix_cls_config": [Case("held-out: what was not broken stays as it was", _cls_rest_unchanged)],
+    "ex16.tune_db_postprocess": [Case("held-out: the choice holds on 30 scenes not tuned on", _db_unseen)],
+    "ex17.reindex_classifier": [Case("held-out: a character listed twice, one missing", _reindex_duplicates)],
     "quiz.strategies": [Case("held-out: every question answered", _quiz)],
 }
 assert set(HMEAN_SCENES)  # public scenes stay importable for instructors extending the held-out set

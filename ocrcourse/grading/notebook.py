@@ -76,7 +76,7 @@ def grade(notebook: str | Path, heldout: dict | None = None, seconds: float = 30
         if fn is None:
             def fn(*args, _name=function_name(item_id)):
                 raise NameError(f"define `{_name}` in the exercise cell")
-        reports[item_id] = run_item(item_id, item.title, cases, fn)
+        reports[item_id] = run_item(item_id, item.title, cases, fn, item.seconds)
     score = sum(r.passed for r in reports.values()) / max(1, len(reports))
     if verbose:
         for r in reports.values():

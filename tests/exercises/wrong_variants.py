@@ -121,6 +121,46 @@ def quiz_all_a():
     return {f"q{i}": "a" for i in range(1, 9)}
 
 
+def steps_no_blanks(text):
+    return len(text)
+
+
+def feature_sum(a, b):
+    return float(((a - b) ** 2).sum())
+
+
+def rse_no_shortcut(x, w_conv, w1, b1, w2, b2):
+    y = np.einsum("oc,chw->ohw", w_conv, x)
+    gate = np.clip(0.2 * (w2 @ np.maximum(w1 @ y.mean(axis=(1, 2)) + b1, 0) + b2) + 0.5, 0, 1)
+    return y * gate[:, None, None]
+
+
+def cls_fix_lr_only(cfg):
+    cfg["Optimizer"]["lr"]["learning_rate"] = 0.001
+    return cfg
+
+
+def cls_lr_zero(cfg):
+    cfg["Optimizer"]["lr"]["learning_rate"] = 0.0
+    for op in cfg["Eval"]["dataset"]["transforms"]:
+        if "ClsResizeImg" in op:
+            op["ClsResizeImg"]["image_shape"] = [3, 48, 192]
+    return cfg
+
+
+def db_defaults(evaluate):
+    return {"box_thresh": 0.6, "unclip_ratio": 1.5}
+
+
+def reindex_off_by_one(weight, bias, old_chars, new_chars):
+    cols = [0] + [old_chars.index(c) for c in new_chars if c in old_chars] + [0] * sum(c not in old_chars for c in new_chars)
+    return weight[:, cols], bias[cols]
+
+
+def reindex_unchanged(weight, bias, old_chars, new_chars):
+    return weight, bias
+
+
 WRONG = {
     "ex02.se_block": [(se_sigmoid, "not the logistic sigmoid"), (se_slope_sixth, "slope 0.2")],
     "ex02.se_parameter_count": [(lambda c, r=4: 2 * c * (c // r), "have a bias")],
@@ -136,5 +176,11 @@ WRONG = {
     "ex12.dilated_target": [(dila_half, "> 0.3"), (dila_no_dilate, "dilate the binary map")],
     "ex12.extract_student": [(extract_no_dot, "with its dot")],
     "ex14.class_centers": [(centers_all_samples, "correctly recognised")],
+    "ex10.ctc_min_steps": [(steps_no_blanks, "merges repeats")],
+    "ex13.feature_l2": [(feature_sum, "don't sum")],
+    "ex15.rse_layer": [(rse_no_shortcut, "the shortcut")],
+    "ex08.fix_cls_config": [(cls_fix_lr_only, "scored on"), (cls_lr_zero, "cannot move")],
+    "ex16.tune_db_postprocess": [(db_defaults, "official defaults")],
+    "ex17.reindex_classifier": [(reindex_off_by_one, "off by one"), (reindex_unchanged, "one column per new class")],
     "quiz.strategies": [(quiz_all_a, "not quite")],
 }
