@@ -3,7 +3,9 @@
 Writes a static inference model (`inference.pdiparams` + `inference.json`, or `.pdmodel` with
 Paddle 2) as PaddleOCR's tools/export_model.py does; a distillation config gives one directory
 per sub-model (`DIR/Student`, ...). `ocrcourse predict` / `PPOCR` and tools/infer/predict_system.py
-load these directories.
+load these directories. PP-LCNetV3 models are re-parameterised first, and each directory also gets the
+`inference.yml` PaddleOCR 3.x reads: `TextRecognition(model_name="PP-OCRv4_mobile_rec", model_dir=DIR)`
+(the name is the file's Global.model_name; see ocrcourse/pipeline/export.py).
 """
 from __future__ import annotations
 

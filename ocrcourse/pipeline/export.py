@@ -8,7 +8,13 @@ of the model (departure: PaddleOCR's tool exits after exporting, so it converts 
 `paddle.jit.to_static` replaces a layer's `forward` in place, and `eval()` / `return_all_feats`
 would change it too, so the caller's model keeps training or predicting eagerly afterwards.
 
-Lesson: lessons/16_export_and_inference.ipynb.
+Before saving, every re-parameterisable layer is fused (`models.reparameterize`: PP-LCNetV3's
+branches -> one conv, as PaddleOCR's export calls `rep()`), and an `inference.yml` is written beside
+the graph: the file PaddleOCR 3.x's `TextDetection` / `TextRecognition(model_name=..., model_dir=...)`
+(PaddleX predictors) read -- `Global.model_name`, `PreProcess.transform_ops`, `PostProcess` with the
+`character_dict` (see `inference_config`).
+
+Lessons: lessons/16_export_and_inference.ipynb, lessons/18_ppocrv4.ipynb.
 
 `load_inference_model(dir)` returns a callable `InferenceModel` (a `paddle.inference` predictor, the
 engine PaddleOCR's `tools/infer/predict_*.py` use): `outputs = net(batch)` with a float32 NCHW NumPy
@@ -28,14 +34,29 @@ from pathlib import Path
 
 import numpy as np
 import paddle
+import yaml
 
 from ..errors import ConfigError, WeightsError
 
-__all__ = ["input_spec_for", "export_model", "load_inference_model", "InferenceModel", "MODEL_FILES"]
+__all__ = ["input_spec_for", "export_model", "load_inference_model", "InferenceModel", "MODEL_FILES",
+           "INFERENCE_CONFIG", "inference_config", "write_inference_config", "read_inference_config",
+           "paddlex_model_name"]
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILES = ("inference.json", "inference.pdmodel")     # Paddle 3 (PIR) / Paddle 2 program files
+INFERENCE_CONFIG = "inference.yml"                         # read by PaddleOCR 3.x / PaddleX
+
+# The PreProcess ops PaddleX's text predictors build (others make them stop): det needs the resize,
+# normalise and CHW ops; rec only reads RecResizeImg's image_shape. Label ops are accepted and skipped.
+PADDLEX_OPS = {
+    "det": ("DecodeImage", "DetLabelEncode", "DetResizeForTest", "NormalizeImage", "ToCHWImage", "KeepKeys"),
+    "rec": ("DecodeImage", "MultiLabelEncode", "RecResizeImg", "KeepKeys"),
+}
+PADDLEX_NEEDS = {"det": ("DetResizeForTest", "NormalizeImage", "ToCHWImage"), "rec": ("RecResizeImg",)}
+# dynamic input shapes PaddleOCR writes into `Hpi` when Global.uniform_output_enabled is set
+_HPI_SHAPES = {"det": [[1, 3, 160, 160], [1, 3, 640, 640], [1, 3, 1280, 1280]],
+               "rec": [[1, 3, 48, 160], [1, 3, 48, 320], [8, 3, 48, 640]]}
 
 
 def _image_shape(cfg: dict, transform_names: tuple[str, ...]) -> list | None:
@@ -108,17 +129,139 @@ def export_model(model: paddle.nn.Layer, cfg: dict, save_dir: str | os.PathLike)
 
     Returns the directories written: `[save_dir]`, or `[save_dir/Student, ...]` for a
     DistillationModel (one per sub-model, each a plain model with `return_all_feats` off).
+    Each model is re-parameterised first (PP-LCNetV3's branches fused, as PaddleOCR's export does)
+    and its directory gets an `inference.yml` for PaddleOCR 3.x (`write_inference_config`).
     `model` itself is left as it was (a deep copy is converted; see the module docstring).
     """
+    from ..models.reparam import reparameterize
+
     save_dir = Path(save_dir)
     spec = input_spec_for(cfg)
-    model = _clone(model)                             # to_static / eval() below change the layer
+    model = _clone(model)                             # to_static / eval() / rep() below change the layer
     names = getattr(model, "model_names", None)
-    parts = [(getattr(model, n), save_dir / n) for n in names] if names else [(model, save_dir)]
-    for layer, _ in parts:
+    parts = [(getattr(model, n), save_dir / n, n) for n in names] if names else [(model, save_dir, None)]
+    written = []
+    for layer, out, name in parts:
         if hasattr(layer, "return_all_feats"):
             layer.return_all_feats = False            # inference graphs give the head output only
-    return [_export_one(layer, spec, out) for layer, out in parts]
+        layer.eval()
+        fused = reparameterize(layer)
+        if fused:
+            logger.info("re-parameterised %d layer(s) of %s before export", fused, name or "the model")
+        written.append(_export_one(layer, spec, out))
+        write_inference_config(cfg, out, sub_model=name)
+    return written
+
+
+def _arch_of(cfg: dict, sub_model: str | None) -> dict:
+    arch = cfg["Architecture"]
+    if sub_model is None:
+        return arch
+    return {"model_type": arch.get("model_type"), **arch["Models"][sub_model]}
+
+
+def paddlex_model_name(cfg: dict, sub_model: str | None = None) -> str | None:
+    """The PaddleX model name an exported model stands for (`inference.yml`'s Global.model_name).
+
+    `Global.pdx_model_name` (PaddleOCR's key) wins; otherwise the PP-OCR mobile families are
+    recognised by their architecture: PP-LCNetV3 -> PP-OCRv4_mobile_det / _rec; MobileNetV3 + RSE-FPN
+    -> PP-OCRv3_mobile_det; MobileNetV1Enhance + MultiHead -> PP-OCRv3_mobile_rec. Anything else: None
+    (PaddleX knows no v2 / v2.0 model; pass a name with -o Global.pdx_model_name=...).
+    """
+    given = (cfg.get("Global") or {}).get("pdx_model_name")
+    if given:
+        return given
+    arch = _arch_of(cfg, sub_model)
+    model_type = arch.get("model_type")
+    backbone = (arch.get("Backbone") or {}).get("name")
+    neck = (arch.get("Neck") or {}).get("name")
+    head = (arch.get("Head") or {}).get("name")
+    if model_type in ("det", "rec") and backbone == "PPLCNetV3":
+        return f"PP-OCRv4_mobile_{model_type}"
+    if model_type == "det" and backbone == "MobileNetV3" and neck == "RSEFPN":
+        return "PP-OCRv3_mobile_det"
+    if model_type == "rec" and backbone == "MobileNetV1Enhance" and head == "MultiHead":
+        return "PP-OCRv3_mobile_rec"
+    return None
+
+
+def inference_config(cfg: dict, sub_model: str | None = None) -> dict | None:
+    """The `inference.yml` content for the (sub-)model a config exports; None for model types PaddleOCR
+    3.x's text predictors do not cover (cls: 3.x's textline orientation model is another family).
+
+    Layout, as PaddleOCR's `dump_infer_config` (ppocr/utils/export_model.py) writes it:
+        Global: {model_name: ...}                  (when known, see `paddlex_model_name`)
+        Hpi: {backend_configs: ...}                (only with Global.uniform_output_enabled)
+        PreProcess: {transform_ops: [Eval transforms]}
+        PostProcess: {name: ..., <its keys>, character_dict: [dictionary lines]}   (rec)
+    Departures, so that 3.x can read what we write: transform ops PaddleX does not build are left
+    out (e.g. CTCLabelEncode, which PaddleOCR copies and PaddleX rejects); DecodeImage gets
+    `channel_first: false` / `img_mode: BGR` when unset; a distillation sub-model gets its own file
+    with the plain post-process (`DistillationCTCLabelDecode` -> `CTCLabelDecode`, without
+    model_name / key / multi_head), where PaddleOCR writes one file with the distillation decoder,
+    which PaddleX cannot build, in the parent folder.
+    """
+    arch = _arch_of(cfg, sub_model)
+    model_type = arch.get("model_type") or cfg["Architecture"].get("model_type")
+    if model_type not in PADDLEX_OPS:
+        return None
+    g = cfg.get("Global") or {}
+    out: dict = {}
+    name = paddlex_model_name(cfg, sub_model)
+    if name:
+        out["Global"] = {"model_name": name}
+    else:
+        logger.warning("inference.yml: no PaddleX model name for this architecture; PaddleOCR 3.x needs one "
+                       "(set -o Global.pdx_model_name=..., e.g. PP-OCRv4_mobile_%s)", model_type)
+    if g.get("uniform_output_enabled"):
+        shapes = _HPI_SHAPES[model_type]
+        out["Hpi"] = {"backend_configs": {"paddle_infer": {"trt_dynamic_shapes": {"x": shapes}},
+                                          "tensorrt": {"dynamic_shapes": {"x": shapes}}}}
+    ops, dropped = [], []
+    for entry in copy.deepcopy(((cfg.get("Eval") or {}).get("dataset") or {}).get("transforms") or []):
+        (op, params), = entry.items()
+        if op not in PADDLEX_OPS[model_type]:
+            dropped.append(op)
+            continue
+        if op == "DecodeImage":
+            params = {"img_mode": "BGR", "channel_first": False, **(params or {})}
+        ops.append({op: params})
+    if dropped:
+        logger.info("inference.yml: Eval ops PaddleOCR 3.x does not build left out: %s", dropped)
+    if missing := [op for op in PADDLEX_NEEDS[model_type] if not any(op in e for e in ops)]:
+        logger.warning("inference.yml: the Eval transforms have no %s; PaddleOCR 3.x will not load the model", missing)
+    out["PreProcess"] = {"transform_ops": ops}
+    post = dict(cfg.get("PostProcess") or {})
+    if str(post.get("name", "")).startswith("Distillation"):
+        post = {k: v for k, v in post.items() if k not in ("model_name", "key", "multi_head")}
+        post["name"] = post["name"][len("Distillation"):]
+    if g.get("character_dict_path") is not None:
+        from ..dictionary import load_dict
+        post["character_dict"] = load_dict(g["character_dict_path"], use_space_char=False)
+    out["PostProcess"] = post
+    return out
+
+
+def write_inference_config(cfg: dict, out_dir: str | os.PathLike, sub_model: str | None = None) -> Path | None:
+    """Write `inference_config(cfg, sub_model)` to `out_dir/inference.yml`; returns its path (None: not written)."""
+    content = inference_config(cfg, sub_model)
+    if content is None:
+        return None
+    path = Path(out_dir) / INFERENCE_CONFIG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.safe_dump(content, f, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    logger.info("inference config written to %s", path)
+    return path
+
+
+def read_inference_config(model_dir: str | os.PathLike) -> dict:
+    """The `inference.yml` of an exported directory (ours or PaddleOCR's) as a dict."""
+    path = Path(model_dir) / INFERENCE_CONFIG
+    if not path.is_file():
+        raise WeightsError(f"{path} does not exist; `ocrcourse export` writes it beside the model")
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
 
 
 class InferenceModel:
