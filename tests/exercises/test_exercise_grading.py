@@ -19,10 +19,13 @@ from wrong_variants import WRONG  # noqa: E402
 
 
 def _functions(nb) -> dict:
-    """Run a notebook's code cells except the check cells and return the names they define."""
+    """Run a notebook's code cells except the check cells and the ones tagged 'explore' (they train or
+    evaluate a model for the learner to look at; they define nothing the checks use) and return the
+    names they define."""
     ns = {}
     for cell in nb.cells:
-        if cell.cell_type == "code" and "grading.check(" not in cell.source and "show_quiz" not in cell.source:
+        if (cell.cell_type == "code" and "grading.check(" not in cell.source and "show_quiz" not in cell.source
+                and "explore" not in cell.metadata.get("tags", [])):
             exec(compile(cell.source, "<exercise>", "exec"), ns)  # noqa: S102 - our own notebooks
     return ns
 
