@@ -8,6 +8,7 @@ Where is X:
     stats.py           SmoothedStats: logged values as medians over Global.log_smooth_window steps
     export_center.py   export_centers: class centers for the Enhanced CTC loss (CenterLoss)
     extract_student.py extract_submodel: a plain Student state_dict out of a distillation checkpoint
+    memory.py          training_memory: estimated GPU / host memory of a run at a batch and crop (full mode's sizes)
 """
 from __future__ import annotations
 
