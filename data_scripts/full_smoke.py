@@ -1,6 +1,7 @@
 """Execute the lessons in full mode with the step cap, and report status, seconds and peak memory.
 
     python data_scripts/full_smoke.py [--steps 2] [--out build/full-smoke] [--pattern '0[7-9]_*.ipynb']
+    python data_scripts/full_smoke.py --lessons 00 01 04 --max-rss-gb 4     # what make full-smoke-light runs
 
 What `make full-smoke` runs (issue #17). Each lesson runs top to bottom with `OCRCOURSE_MODE=full`
 (full crops, batches, teachers, datasets) and `OCRCOURSE_MAX_STEPS=N` (every Trainer stops after N
@@ -82,6 +83,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="build/full-smoke")
     ap.add_argument("--folder", default=str(REPO / "lessons"))
     ap.add_argument("--pattern", default="[0-9][0-9]_*.ipynb")
+    ap.add_argument("--lessons", nargs="+", metavar="NN", help="only these lessons (two-digit numbers), in this order")
     ap.add_argument("--kernel", default="ocrcourse")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     ap.add_argument("--max-rss-gb", type=float, default=32.0)
@@ -95,7 +97,12 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
-    for path in sorted(Path(args.folder).glob(args.pattern)):
+    paths = sorted(Path(args.folder).glob(args.pattern))
+    if args.lessons:
+        paths = [p for n in args.lessons for p in paths if p.name.startswith(f"{int(n):02d}_")]
+        if len(paths) != len(args.lessons):
+            ap.error(f"--lessons {' '.join(args.lessons)}: found only {[p.name for p in paths]}")
+    for path in paths:
         print(f"running {path.name} (full mode, {args.steps} steps per training run) ...", flush=True)
         with PeakRSS() as rss:
             result = run_notebook(path, out, args.kernel, timeout=args.timeout)

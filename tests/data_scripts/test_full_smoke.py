@@ -44,3 +44,22 @@ def test_a_lesson_runs_in_full_mode_with_the_cap(tmp_path, monkeypatch):
     rc = smoke.main(["--steps", "3", "--folder", str(tmp_path), "--out", str(tmp_path / "out")])
     table = (tmp_path / "out" / "full_smoke.md").read_text()
     assert rc == 1 and "| 01_x | ok |" in table and "| 02_y | failed |" in table and "boom" in table
+
+
+def test_lessons_selects_by_number_and_refuses_unknown_ones(tmp_path, monkeypatch):
+    for key in ("OCRCOURSE_MODE", "OCRCOURSE_MAX_STEPS", "OCRCOURSE_HEADLESS"):
+        monkeypatch.setenv(key, "")
+    for name in ("01_x", "02_y"):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("raise ValueError('boom')" if name == "02_y" else "x = 1")]
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    smoke = _module()
+    rc = smoke.main(["--lessons", "1", "--folder", str(tmp_path), "--out", str(tmp_path / "out")])
+    table = (tmp_path / "out" / "full_smoke.md").read_text()
+    assert rc == 0 and "| 01_x | ok |" in table and "02_y" not in table
+    try:
+        smoke.main(["--lessons", "01", "07", "--folder", str(tmp_path), "--out", str(tmp_path / "out")])
+    except SystemExit as exc:
+        assert exc.code == 2
+    else:
+        raise AssertionError("an unknown lesson number must be refused")
