@@ -57,6 +57,10 @@ def test_site_opens_offline_with_formulas_and_pictures(site, chromium, shots):
         assert not raw, f"formulas left as raw TeX: {raw[:3]}"
         errors = page.locator(".MathJax_Error, .mjx-merror").count()
         assert errors == 0, f"{errors} formulas failed to typeset"
+        formulas = page.evaluate("() => [...document.querySelectorAll('.MathJax, .MathJax_Display')]"
+                                 ".map(e => e.innerText)")
+        escaped = [f for f in formulas if "\\" in f]     # MathJax 2.7 shows \text{a\_b}'s backslash
+        assert not escaped, f"formulas show a TeX backslash: {escaped[:2]}"
         decoded = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output img')]"
                                 ".filter(im => im.complete && im.naturalWidth > 0).length")
         assert decoded >= expected >= 1
