@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-__all__ = ["loss_columns", "eval_columns", "plot_history"]
+__all__ = ["loss_columns", "eval_columns", "plot_history", "plot_loss_parts"]
 
 
 def loss_columns(history) -> list[str]:
@@ -58,5 +58,38 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
         ax_m.legend()
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_loss_parts(histories: dict, step: int = -1, width: float = 8.0) -> Figure:
+    """The loss and its parts at one step of each run, as labelled horizontal bars.
+
+    One panel per run, stacked (long part names such as `DBLoss_Student2_loss_threshold_maps` stay
+    readable on their own line), panel heights proportional to the number of parts, the value
+    written at the end of each bar.
+
+    Args:
+        histories: {run title: history DataFrame}.
+        step: row of each history to show (default: the last step).
+        width: figure width in inches.
+    Returns:
+        A matplotlib Figure.
+    """
+    parts = {title: loss_columns(h) for title, h in histories.items()}
+    heights = [len(cols) for cols in parts.values()]
+    fig = Figure(figsize=(width, 0.24 * sum(heights) + 0.55 * len(heights) + 0.2))
+    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, (title, h) in zip(axes, histories.items()):
+        cols = parts[title]
+        values = h[cols].iloc[step].astype(float).values
+        row = h["step"].iloc[step] if "step" in h else step
+        ax.barh(range(len(cols)), values, color=["tab:blue" if c == "loss" else "tab:gray" for c in cols])
+        ax.set_yticks(range(len(cols)), cols, fontsize=9)
+        ax.invert_yaxis()                                  # `loss` on top, parts below
+        for y, v in enumerate(values):
+            ax.text(v, y, f" {v:.3g}", va="center", fontsize=9)
+        ax.set_xlim(0, max(values.max(), 1e-12) * 1.18)    # room for the values
+        ax.set_title(f"{title} (step {row})", fontsize=10, loc="left")
     fig.tight_layout()
     return fig

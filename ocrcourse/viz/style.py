@@ -13,7 +13,9 @@ Lesson: every lesson (the first cell calls `ocrcourse.setup_lesson()`).
 """
 from __future__ import annotations
 
-__all__ = ["STYLE", "MIN_TEXT_PX", "SCREEN_WIDTH_PX", "apply_style", "smallest_text_px", "figure_px"]
+import numpy as np
+
+__all__ = ["STYLE", "MIN_TEXT_PX", "SCREEN_WIDTH_PX", "apply_style", "smallest_text_px", "figure_px", "as_jpeg"]
 
 MIN_TEXT_PX = 9.0          # smallest readable text at 100 % zoom
 SCREEN_WIDTH_PX = 1000     # a JupyterLab output area on a laptop; wider pictures are scaled down
@@ -63,3 +65,20 @@ def smallest_text_px(fig, screen_width_px: float = SCREEN_WIDTH_PX) -> float:
     width, _ = figure_px(fig)
     scale = min(1.0, screen_width_px / width)
     return min(sizes) * fig.dpi / 72 * scale
+
+
+def as_jpeg(fig, quality: int = 88):
+    """A photo-like figure as a JPEG picture for the notebook (`IPython.display.Image`), at the
+    figure's own size and dpi: a notebook that otherwise stores PNG plots keeps its photos small
+    (the per-picture budget in tests/test_lessons_runner.py)."""
+    import io
+
+    from IPython.display import Image
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image as PILImage
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    buffer = io.BytesIO()
+    PILImage.fromarray(np.asarray(canvas.buffer_rgba())[:, :, :3]).save(buffer, "JPEG", quality=quality)
+    return Image(data=buffer.getvalue(), format="jpeg")

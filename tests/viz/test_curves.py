@@ -25,3 +25,18 @@ def test_plot_history_draws_losses_and_eval_points():
     assert [l.get_label() for l in ax_l.get_lines()] == ["loss", "loss_shrink_maps"]
     (line,) = ax_m.get_lines()
     assert line.get_xdata().tolist() == [2, 4] and line.get_label() == "hmean"
+
+
+def test_plot_loss_parts_one_panel_per_run_with_the_last_values():
+    from ocrcourse.viz.curves import plot_loss_parts
+
+    other = pd.DataFrame({"step": [1, 2], "loss": [9.0, 7.0], "dml_thrink_maps_0": [0.5, 0.25],
+                          "DBLoss_Student_loss_shrink_maps": [4.0, 3.0]})
+    fig = plot_loss_parts({"run a": _history(), "run b": other})
+    ax_a, ax_b = fig.axes
+    assert [t.get_text() for t in ax_b.get_yticklabels()] == ["loss", "DBLoss_Student_loss_shrink_maps",
+                                                              "dml_thrink_maps_0"]
+    assert [p.get_width() for p in ax_b.patches] == [7.0, 3.0, 0.25]
+    assert [p.get_width() for p in ax_a.patches] == [2.0, 1.0]
+    assert ax_a.get_title(loc="left") == "run a (step 4)"
+    assert [t.get_text() for t in ax_a.texts] == [" 2", " 1"]

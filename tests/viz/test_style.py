@@ -5,7 +5,7 @@ import pytest
 from matplotlib import rcParams
 
 from ocrcourse.data.transforms import MakeBorderMap, MakeShrinkMap
-from ocrcourse.viz import augment, curves, explorers, maps
+from ocrcourse.viz import augment, curves, explorers, maps, ocr
 from ocrcourse.viz.style import MIN_TEXT_PX, STYLE, apply_style, figure_px, smallest_text_px
 
 IMG = (np.random.RandomState(0).rand(64, 96, 3) * 255).astype(np.uint8)
@@ -22,6 +22,7 @@ def _sample():
 
 FIGURES = {
     "plot_history": lambda: curves.plot_history(HISTORY),
+    "plot_loss_parts": lambda: curves.plot_loss_parts({"a run": HISTORY, "another": HISTORY}),
     "lr_explorer static grid": lambda: explorers.lr_explorer(interactive=False),
     "plot_lr_schedules": lambda: explorers.plot_lr_schedules({"cosine": [0.1] * 100}, 10),
     "plot_db_boxes": lambda: explorers.plot_db_boxes(IMG, PROB, gt_polys=POLYS),
@@ -30,6 +31,7 @@ FIGURES = {
     "show_op with two maps": lambda: augment.show_op(_sample(), MakeShrinkMap()),
     "show_draws": lambda: augment.show_draws(_sample(), {"shrink": MakeShrinkMap(), "again": MakeShrinkMap()}, n=3),
     "show_db_labels": lambda: maps.show_db_labels(MakeShrinkMap()(MakeBorderMap()(_sample()))),
+    "show_ocr": lambda: ocr.show_ocr(IMG, [{"points": POLYS[0].tolist(), "text": "光学 OCR"}], title="a title"),
 }
 
 
@@ -80,3 +82,18 @@ def test_an_all_ones_mask_is_not_drawn_white_on_white():
     centre = rgba[h // 2, w // 2, :3]
     assert not (centre > 240).all(), "an all-1 mask looks like an empty white panel"
     assert all(spine.get_visible() for spine in ax.spines.values())
+
+
+def test_as_jpeg_is_the_figure_as_a_jpeg_of_its_size():
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from ocrcourse.viz.style import as_jpeg
+
+    fig = Figure(figsize=(3, 1.5), dpi=100)
+    fig.subplots().imshow(IMG)
+    picture = as_jpeg(fig)
+    assert picture.format == "jpeg" and picture.data[:2] == b"\xff\xd8"
+    assert Image.open(io.BytesIO(picture.data)).size == (300, 150)
