@@ -139,11 +139,12 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
 
     Loader keys (PaddleOCR's): batch_size_per_card, shuffle, drop_last, num_workers,
     use_shared_memory; `num_sections` is accepted for PaddleOCR compatibility, unused (official rec
-    configs carry it; PaddleOCR's SimpleDataSet loader never reads it). A `{mode}.sampler` section
+    configs carry it; PaddleOCR's SimpleDataSet loader never reads it). A `Train.sampler` section
     (`name: MultiScaleSampler`, PP-OCRv4 rec, see data/multi_scale.py) replaces the batch sampler: it
     chooses each batch's size and image shape, so batch_size_per_card, shuffle and drop_last are not
-    used then (as in PaddleOCR). `dataset` lets a caller reuse an already built dataset. An exception raised by a sample comes out of the loop as a
-    `DataError` naming the sample (see the module docstring), never as a hang.
+    used then (as in PaddleOCR). `dataset` lets a caller reuse an already built dataset. An exception
+    raised by a sample comes out of the loop as a `DataError` naming the sample (see the module
+    docstring), never as a hang.
     """
     dataset = dataset if dataset is not None else build_dataset(cfg, mode, seed)
     loader_cfg = dict(cfg[mode].get("loader", {}))
@@ -155,7 +156,7 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
     sampler_args = dict(dataset=dataset, batch_size=loader_cfg["batch_size_per_card"],
                         shuffle=bool(loader_cfg.get("shuffle", False)),
                         drop_last=bool(loader_cfg.get("drop_last", False)))
-    if cfg[mode].get("sampler"):
+    if mode == "Train" and cfg[mode].get("sampler"):          # PaddleOCR reads a sampler in Train only
         sampler = build(SAMPLERS, cfg[mode]["sampler"], kind=f"{mode}.sampler", data_source=dataset)
     elif paddle.distributed.get_world_size() > 1:
         sampler = paddle.io.DistributedBatchSampler(**sampler_args)   # each card its own share
