@@ -30,13 +30,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 class PeakRSS:
-    """Sample the summed RSS of this process's descendants (not this process) in a thread."""
+    """Sample the summed RSS of this process's descendants (not this process) in a thread; also their
+    CPU seconds (user + system, last value seen per process), which unlike wall time hardly depend on
+    what else runs on the machine: `cpu_seconds / 2` is about the wall time on 2 otherwise idle cores."""
 
     def __init__(self, interval: float = 0.2):
         import psutil
 
         self._me = psutil.Process()
         self.interval, self.peak = interval, 0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -47,9 +50,15 @@ class PeakRSS:
         for child in self._me.children(recursive=True):
             try:
                 total += child.memory_info().rss
+                times = child.cpu_times()
+                self._cpu[child.pid] = times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         return total
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
 
     def _run(self):
         while not self._stop.is_set():
@@ -67,12 +76,14 @@ class PeakRSS:
 
 def format_table(rows: list[dict], steps: int) -> str:
     lines = [f"Full mode, every training run capped at {steps} steps (OCRCOURSE_MAX_STEPS={steps}):", "",
-             "| lesson | status | seconds | peak RSS (GB) | note |", "|---|---|---|---|---|"]
+             "| lesson | status | seconds | CPU seconds | peak RSS (GB) | note |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['lesson']} | {r['status']} | {r['seconds']:.0f} | {r['peak_rss_gb']:.2f} | "
+        lines.append(f"| {r['lesson']} | {r['status']} | {r['seconds']:.0f} | {r.get('cpu_seconds', 0):.0f} | "
+                     f"{r['peak_rss_gb']:.2f} | "
                      f"{r['error'][:160].replace('|', '/')} |")
     ok = sum(r["status"] == "ok" for r in rows)
-    lines += ["", f"{ok} of {len(rows)} lessons ran; {sum(r['seconds'] for r in rows):.0f} s in all; "
+    lines += ["", f"{ok} of {len(rows)} lessons ran; {sum(r['seconds'] for r in rows):.0f} s in all "
+              f"({sum(r.get('cpu_seconds', 0) for r in rows):.0f} CPU s); "
               f"largest peak {max([r['peak_rss_gb'] for r in rows] + [0]):.2f} GB"]
     return "\n".join(lines)
 
@@ -107,11 +118,13 @@ def main(argv=None) -> int:
         with PeakRSS() as rss:
             result = run_notebook(path, out, args.kernel, timeout=args.timeout)
         row = {"lesson": result.lesson, "status": result.status, "seconds": round(result.seconds, 1),
+               "cpu_seconds": round(rss.cpu_seconds, 1),
                "peak_rss_gb": round(rss.peak / 2**30, 2), "error": re.sub(r"\x1b\[[0-9;]*m", "", result.error)}
         if row["status"] == "ok" and row["peak_rss_gb"] > args.max_rss_gb:
             row["status"], row["error"] = "failed", f"peak RSS above {args.max_rss_gb} GB"
         rows.append(row)
-        print(f"  {row['status']}  {row['seconds']:.0f} s  {row['peak_rss_gb']:.2f} GB  {row['error']}", flush=True)
+        print(f"  {row['status']}  {row['seconds']:.0f} s  {row['cpu_seconds']:.0f} CPU s  {row['peak_rss_gb']:.2f} GB  "
+              f"{row['error']}", flush=True)
         (out / "full_smoke.json").write_text(json.dumps(rows, indent=1))   # partial results survive a kill
     table = format_table(rows, args.steps)
     (out / "full_smoke.md").write_text(table + "\n")

@@ -30,6 +30,15 @@ def test_peak_rss_counts_a_child_process():
     assert rss.peak > 300 * 2**20
 
 
+def test_cpu_seconds_of_a_busy_child():
+    smoke = _module()
+    with smoke.PeakRSS(interval=0.05) as rss:
+        child = subprocess.Popen([sys.executable, "-c", "import time\nt = time.process_time()\n"
+                                  "while time.process_time() - t < 1.0: pass\ntime.sleep(0.3)"])
+        child.wait()
+    assert rss.cpu_seconds >= 0.8
+
+
 def test_a_lesson_runs_in_full_mode_with_the_cap(tmp_path, monkeypatch):
     for key in ("OCRCOURSE_MODE", "OCRCOURSE_MAX_STEPS", "OCRCOURSE_HEADLESS"):   # main() sets them; restored after
         monkeypatch.setenv(key, "")
