@@ -39,23 +39,27 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
     losses = losses if losses is not None else loss_columns(history)
     metrics = [m if m.startswith("eval_") else f"eval_{m}" for m in metrics] if metrics is not None \
         else eval_columns(history)
-    fig, (ax_l, ax_m) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
+    if metrics:
+        fig, (ax_l, ax_m) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
+    else:                                       # losses only: one panel, no empty "evaluation" box
+        fig, ax_l = plt.subplots(figsize=figsize, dpi=dpi)
+        ax_m = None
     for c in losses:
         ax_l.plot(history["step"], history[c].rolling(smooth, min_periods=1).mean(), label=c,
                   lw=2 if c == "loss" else 1)
     ax_l.set_yscale("log")
     ax_l.set_xlabel("step")
     ax_l.set_title("training loss")
-    ax_l.legend()
+    ax_l.legend(loc="best")                     # where it covers the fewest points of the curves
     for c in metrics:
         rows = history.dropna(subset=[c])
         ax_m.plot(rows["step"], rows[c], "o-", label=c[5:])
-    ax_m.set_xlabel("step")
-    ax_m.set_xlim(ax_l.get_xlim())              # same step axis as the losses, even for one eval
-    ax_m.set_title("evaluation")
-    if metrics:
+    if ax_m is not None:
+        ax_m.set_xlabel("step")
+        ax_m.set_xlim(ax_l.get_xlim())          # same step axis as the losses, even for one eval
+        ax_m.set_title("evaluation")
         ax_m.set_ylim(-0.02, 1.02)
-        ax_m.legend()
+        ax_m.legend(loc="best")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

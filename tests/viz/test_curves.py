@@ -40,3 +40,9 @@ def test_plot_loss_parts_one_panel_per_run_with_the_last_values():
     assert [p.get_width() for p in ax_a.patches] == [2.0, 1.0]
     assert ax_a.get_title(loc="left") == "run a (step 4)"
     assert [t.get_text() for t in ax_a.texts] == [" 2", " 1"]
+
+
+def test_plot_history_without_metrics_has_one_panel():
+    fig = plot_history(_history(), losses=["loss"], metrics=[])
+    (ax,) = fig.axes
+    assert [l.get_label() for l in ax.get_lines()] == ["loss"] and ax.get_title() == "training loss"
