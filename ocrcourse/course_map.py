@@ -55,7 +55,7 @@ def lesson_table():
 # models (6 det, 4 cls, 9 rec); PP-OCRv2 (arXiv:2109.03144) adds 5 and PP-OCRv3 (arXiv:2206.03001)
 # 9 more; PP-OCRv4 (PaddleOCR's docs, no paper) 10 more. `None`: explained only (lesson 01 for
 # v1-v3, lesson 18 for v4), because it needs data or teachers at a scale a course cannot ship, or
-# is not built yet (v4's multi-scale training and DKD: issue 18, part 3).
+# is built in the library but no lesson shows it running yet (v4's multi-scale training and DKD).
 STRATEGIES = [
     ("PP-OCR", "det", "light backbone: MobileNetV3 large x0.5", "轻量级主干网络", "02_det_backbones"),
     ("PP-OCR", "det", "light head: FPN with 96 inner channels", "轻量级特征金字塔", "03_det_necks"),
@@ -159,16 +159,18 @@ DEPTH = {
     ("PP-OCR", "rec", "PACT quantization"): (
         "named", "", "PACT", "lesson 08's clipping applies; never applied to a recogniser"),
     ("PP-OCRv2", "det", "CML: collaborative mutual learning"): (
-        "measured", "lessons/reference_runs/ppocrv2_det_cml", "CML", ""),
+        "measured", "lessons/reference_runs/cml_cml_s0", "CML",
+        "3 seeds per arm: student alone, DML without teacher, CML (comparison cml)"),
     ("PP-OCRv2", "det", "CopyPaste data augmentation"): (
         "built", "ocrcourse/data/transforms/copy_paste.py", "CopyPaste", "accuracy effect not measured"),
     ("PP-OCRv2", "rec", "PP-LCNet light CPU backbone"): (
         "built", "ocrcourse/models/backbones/rec_mv1_enhance.py", "PP-LCNet",
         "parameters and CPU time shown; accuracy not measured"),
     ("PP-OCRv2", "rec", "U-DML: unified deep mutual learning"): (
-        "measured", "lessons/reference_runs/ppocrv2_rec_udml", "U-DML", ""),
+        "measured", "lessons/reference_runs/udml_udml_s0", "U-DML", "from scratch, 3 seeds per arm (comparison udml)"),
     ("PP-OCRv2", "rec", "Enhanced CTC loss (center loss)"): (
-        "measured", "lessons/reference_runs/ppocrv2_rec_enhanced_ctc", "center loss", ""),
+        "measured", "lessons/reference_runs/enhanced_ctc_enhanced_ctc_s0", "center loss",
+        "3 seeds per arm from CRNNs trained from scratch (comparison enhanced_ctc)"),
     ("PP-OCRv3", "det", "LK-PAN: large-kernel PAN (teacher neck)"): (
         "built", "ocrcourse/models/necks/lk_pan.py", "LK-PAN", ""),
     ("PP-OCRv3", "det", "DML-trained teacher"): (
@@ -198,9 +200,11 @@ DEPTH = {
     ("PP-OCRv4", "rec", "Lite-Neck: slimmer SVTR neck"): ("named", "", "", ""),
     ("PP-OCRv4", "rec", "GTC-NRTR: attention guidance by NRTR"): (
         "built", "ocrcourse/models/heads/nrtr_head.py", "NRTR", ""),
-    ("PP-OCRv4", "rec", "Multi-Scale training"): ("named", "", "", ""),
+    ("PP-OCRv4", "rec", "Multi-Scale training"): (
+        "named", "", "", "built in the library (data/multi_scale.py, configs/rec/PP-OCRv4/); no lesson runs it yet"),
     ("PP-OCRv4", "rec", "DF: data mining and filtering"): ("named", "", "", ""),
-    ("PP-OCRv4", "rec", "DKD distillation"): ("named", "", "", "a DKD loss exists (losses/dkd_loss.py), not yet in a config"),
+    ("PP-OCRv4", "rec", "DKD distillation"): (
+        "named", "", "", "built in the library (losses/dkd_loss.py, ch_PP-OCRv4_rec_distill_quick.yml); no lesson runs it yet"),
 }
 
 
