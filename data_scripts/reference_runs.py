@@ -43,6 +43,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lessons" / "reference_runs"
+REPORT = OUT / "REPORT.md"
 
 # name -> {"config": path from the repo root, "overrides": ["Key.path=value", ...], "lesson": stem}
 # In an override, "{official:NAME}" becomes the path of the official weights NAME (ocrcourse.weights).
@@ -680,6 +681,9 @@ def main(argv=None) -> int:
                         "existing meta.json of the named runs (all with --all) without re-running them")
     p.add_argument("--total-time", action="store_true",
                    help="print the summed wall and CPU time of the committed reference runs")
+    p.add_argument("--report", action="store_true",
+                   help=f"write {REPORT.relative_to(ROOT)} (every comparison's seeds, means, ranges and verdicts, "
+                        "and the total time of the runs) from the committed metas, and print it")
     p.add_argument("--predictions-only", action="store_true",
                    help="only (re)write predictions.tsv (and end_metrics where the table asks) of finished runs "
                         "from their checkpoints")
@@ -701,6 +705,11 @@ def main(argv=None) -> int:
     if a.total_time:
         print(json.dumps(total_time(), indent=2))
         return 0
+    if a.report:
+        text = report()
+        REPORT.write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     if a.list or not names:
         for name, spec in REFERENCE_RUNS.items():
             print(f"{name:28s} lesson {spec['lesson']}: {shlex.join(command_for(name, '...', resolve=False)[1:])}")
@@ -712,6 +721,18 @@ def main(argv=None) -> int:
     for name in names:
         run(name)
     return 0
+
+
+def report(out_root: Path = OUT) -> str:
+    """The Markdown of REPORT: ocrcourse.comparisons.report over COMPARISONS, then the total time."""
+    from ocrcourse.comparisons import report as comparisons_report
+
+    t = total_time(out_root)
+    text = comparisons_report(list(COMPARISONS), out_root, command="python data_scripts/reference_runs.py --report")
+    return text + (f"\nAll {t['runs']} committed reference runs together: {t['wall_time_s'] / 3600:.1f} h of wall "
+                   f"time; {t['cpu_time_s'] / 3600:.1f} h of CPU time over the {t['runs_with_cpu_time']} runs that "
+                   f"measured it (the other {t['runs'] - t['runs_with_cpu_time']} ran before CPU time was recorded: "
+                   f"{t['wall_time_s_of_runs_without_cpu_time'] / 3600:.1f} h of wall time).\n")
 
 
 def total_time(out_root: Path = OUT) -> dict:

@@ -10,7 +10,10 @@ seeds (`data_scripts/reference_runs.py`, COMPARISONS) and reads them here:
 - `summarize(runs)`: per arm, the values in seed order, mean, sample standard deviation and range;
 - `verdict(runs, arm, baseline)`: the rule the protocol fixed before the runs — a difference exceeds
   the seed spread only if the two arms' ranges do not overlap; otherwise it is within noise;
-- `plot_comparison(runs)`: every seed as a dot, the mean as a bar, per arm.
+- `plot_comparison(runs)`: every seed as a dot, the mean as a bar, per arm;
+- `report(names)`: the Markdown the README links (`lessons/reference_runs/REPORT.md`): per comparison
+  its question, every arm's values, mean and range, and a verdict for every pair of arms, with the
+  commits and machines the runs record.
 
 Lessons: 12_cml_detection, 13_udml_recognition, 14_enhanced_ctc.
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["load_comparison", "protocol_of", "summarize", "verdict", "plot_comparison"]
+__all__ = ["load_comparison", "protocol_of", "summarize", "verdict", "plot_comparison", "report"]
 
 
 def _metas(root: str | Path, name: str) -> list[dict]:
@@ -109,3 +112,35 @@ def plot_comparison(runs: pd.DataFrame, ax=None, title: str | None = None):
     ax.set_title(title or f"{runs.attrs.get('comparison', '')}: every seed (dots) and the mean (bar)", fontsize=10)
     ax.figure.tight_layout()
     return ax.figure
+
+
+def _machine(meta: dict) -> str:
+    m = meta.get("machine", {})
+    return (f"{m.get('cpu_count', '?')} CPUs, {m.get('platform', '?')}, Python {m.get('python', '?')}, "
+            f"Paddle {m.get('paddle', '?')}")
+
+
+def report(names: list[str], root: str | Path = "reference_runs", command: str = "") -> str:
+    """Markdown: for each comparison its question, metric, a table of arms (every seed, mean, range)
+    and one verdict per pair of arms (later arm against earlier); then the commits and machines."""
+    lines = ["# Comparisons measured over seeds", ""]
+    if command:
+        lines += [f"Written by `{command}` from the committed `meta.json` files; do not edit by hand.", ""]
+    commits, machines = set(), set()
+    for name in names:
+        proto, runs = protocol_of(name, root), load_comparison(name, root)
+        for m in _metas(root, name):
+            commits.add(m.get("commit", "?")[:7])
+            machines.add(_machine(m))
+        lines += [f"## {name} (lesson {proto.get('lesson', '?')})", "", proto["question"], "",
+                  f"Metric: {proto['metric']} — {proto['metric_meaning']}. Eval set: {proto['eval_set']}.", "",
+                  "| arm | seeds | values (seed order) | mean | range |", "|---|---|---|---|---|"]
+        for arm, row in summarize(runs).iterrows():
+            lines.append(f"| {arm} | {row['n']} | {', '.join(f'{v:.3f}' for v in row['values'])} | "
+                         f"{row['mean']:.3f} | {row['min']:.3f}–{row['max']:.3f} |")
+        arms = [a for a in runs["arm"].cat.categories if (runs["arm"] == a).any()]
+        lines.append("")
+        lines += [f"- {verdict(runs, arm, base)}" for j, arm in enumerate(arms) for base in arms[:j]]
+        lines.append("")
+    lines += [f"Runs' commits: {', '.join(sorted(commits))}. Machines: {'; '.join(sorted(machines))}.", ""]
+    return "\n".join(lines)

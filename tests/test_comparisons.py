@@ -63,3 +63,18 @@ def test_plot_has_one_column_per_arm(tmp_path):
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["single", "udml"]
     assert len(ax.collections) == 2 and ax.get_ylabel() == "acc"
+
+
+def test_report_has_every_arm_and_a_verdict_per_pair(tmp_path):
+    from ocrcourse.comparisons import report
+
+    proto = {**PROTO, "question": "Q?", "metric_meaning": "exact match", "eval_set": "E", "lesson": "13",
+             "arms": {"single": "one", "udml": "two", "third": "three"}}
+    _write(tmp_path, {"single": [0.7, 0.72, 0.75], "udml": [0.8, 0.82, 0.81], "third": [0.71, 0.9, 0.6]}, proto)
+    text = report(["udml"], tmp_path, command="CMD")
+    assert "`CMD`" in text and "Q?" in text
+    assert "| udml | 3 | 0.800, 0.820, 0.810 | 0.810 | 0.800–0.820 |" in text
+    pairs = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(pairs) == 3                                              # udml-single, third-single, third-udml
+    assert "every udml seed above every single seed" in pairs[0]
+    assert pairs[1].endswith("within noise")

@@ -220,3 +220,9 @@ def test_a_run_waits_for_the_run_it_starts_from(tmp_path, monkeypatch):
     (tmp_path / "output" / "reference_runs" / "udml_single_s1").mkdir(parents=True)
     (tmp_path / "output" / "reference_runs" / "udml_single_s1" / "latest.pdparams").write_bytes(b"")
     assert runs.with_dependencies(["enhanced_ctc_ctc_s1"]) == ["enhanced_ctc_ctc_s1"]
+
+
+def test_the_committed_report_is_what_the_command_writes_now():
+    """README links lessons/reference_runs/REPORT.md: stale numbers there fail here (re-run --report)."""
+    rr = _script()
+    assert rr.REPORT.read_text(encoding="utf-8") == rr.report(), "run: python data_scripts/reference_runs.py --report"
