@@ -13,6 +13,8 @@ red boxes a learner reads as errors) are listed in the summary.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +68,8 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
 
     nb = nbformat.read(path, as_version=4)
     expected_images = count_images(nb)     # the committed copy's pictures, before they are replaced
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+    kernel_dir = tempfile.mkdtemp(prefix="ocrcourse-kernel-")
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, config=_kernel_config(kernel_dir),
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     result = LessonResult(path.stem, "ok", 0.0)
@@ -81,6 +84,7 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
     except Exception as e:  # kernel died, timeout, ...
         result = LessonResult(path.stem, "failed", 0.0, None, f"{type(e).__name__}: {e}"[:300])
     result.seconds = time.perf_counter() - start
+    shutil.rmtree(kernel_dir, ignore_errors=True)
     result.images, result.expected_images, result.stderr = count_images(nb), expected_images, stderr_cells(nb)
     if result.status == "ok" and result.images < expected_images:
         result.status = "failed"
@@ -93,6 +97,16 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
         _strip_run_metadata(nb)
         nbformat.write(nb, path)
     return result
+
+
+def _kernel_config(folder: str):
+    """Kernels talk over local IPC sockets (in a fresh temporary folder) on POSIX, TCP elsewhere: a kernel
+    on TCP without encryption logs a warning into `make course`'s output for every lesson."""
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
 
 
 def _strip_run_metadata(nb) -> None:

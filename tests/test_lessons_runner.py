@@ -80,6 +80,14 @@ def test_passing_notebook_stores_outputs(tmp_path):
     assert out[0]["text"].strip() == "42"
 
 
+def test_the_kernel_logs_nothing_into_the_runs_output(tmp_path, capfd):
+    """make course prints the runner's output: a kernel on TCP would log an encryption warning per lesson."""
+    r = run_notebook(_nb(tmp_path, ["print(1)"]), tmp_path / "out")
+    assert r.status == "ok"
+    captured = capfd.readouterr()
+    assert "WARNING" not in captured.err + captured.out, captured.err
+
+
 def test_run_lessons_is_headless(tmp_path, monkeypatch):
     monkeypatch.delenv("OCRCOURSE_HEADLESS", raising=False)
     p = _nb(tmp_path, ["import os; print(os.environ.get('OCRCOURSE_HEADLESS'))"])
