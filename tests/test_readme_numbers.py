@@ -31,3 +31,11 @@ def test_readme_quotes_the_committed_run(pattern, run, key, fmt):
     found = re.search(pattern, README)
     assert found, f"README no longer says {pattern!r}: update this test with the README"
     assert found.group(1) == fmt(_final(run)[key]), f"README quotes {found.group(1)}, {run} has {_final(run)[key]}"
+
+
+def test_readme_gives_the_total_time_of_the_reference_runs_as_the_report_does():
+    report = (ROOT / "lessons" / "reference_runs" / "REPORT.md").read_text(encoding="utf-8")
+    total = report.strip().splitlines()[-1]
+    assert total.startswith("All ") and "committed reference runs together" in total
+    flat = " ".join(README.split())
+    assert total[0].lower() + total[1:] in flat, "README: copy the report's last line (reference_runs.py --report)"
