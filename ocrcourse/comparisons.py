@@ -50,13 +50,15 @@ def _value(meta: dict, metric: str) -> float:
     return float(final[metric])
 
 
-def load_comparison(name: str, root: str | Path = "reference_runs") -> pd.DataFrame:
+def load_comparison(name: str, root: str | Path = "reference_runs", extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """One row per run of comparison `name`: run, arm, seed, value (the protocol's metric at the last
-    eval), step, wall_time_s. Sorted by arm (the protocol's order) and seed."""
+    eval), step, wall_time_s, and one column per metric named in `extra` (descriptive, at the same
+    eval). Sorted by arm (the protocol's order) and seed."""
     proto = protocol_of(name, root)
     metric, arms = proto["metric"], list(proto["arms"])
     rows = [{"run": m["name"], "arm": m["arm"], "seed": int(m["seed"]), "value": _value(m, metric),
-             "step": m["final_metrics"].get("step"), "wall_time_s": m.get("wall_time_s")}
+             "step": m["final_metrics"].get("step"), "wall_time_s": m.get("wall_time_s"),
+             **{key: _value(m, key) for key in extra}}
             for m in _metas(root, name)]
     df = pd.DataFrame(rows)
     df["arm"] = pd.Categorical(df["arm"], categories=arms, ordered=True)

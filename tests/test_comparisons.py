@@ -78,3 +78,15 @@ def test_report_has_every_arm_and_a_verdict_per_pair(tmp_path):
     assert len(pairs) == 3                                              # udml-single, third-single, third-udml
     assert "every udml seed above every single seed" in pairs[0]
     assert pairs[1].endswith("within noise")
+
+
+def test_extra_metrics_ride_along_and_a_missing_one_names_the_run(tmp_path):
+    _write(tmp_path, {"single": [0.7, 0.72], "udml": [0.8, 0.82]})
+    for meta in tmp_path.glob("udml_*/meta.json"):
+        m = json.loads(meta.read_text())
+        m["final_metrics"]["ned"] = m["final_metrics"]["acc"] / 2
+        meta.write_text(json.dumps(m))
+    runs = load_comparison("udml", tmp_path, extra=("ned",))
+    assert list(runs["ned"]) == pytest.approx([0.35, 0.36, 0.4, 0.41])
+    with pytest.raises(KeyError, match="udml_single_s0"):
+        load_comparison("udml", tmp_path, extra=("cer",))
