@@ -494,18 +494,20 @@ def prepare_codes_data() -> None:
 
 
 def prepare_det_backbone(out: str = DET_BACKBONE) -> dict:
-    """Write the backbone of the official PP-OCRv3 detector alone (keys `backbone.*`), so that a
-    DB model loading it starts with random neck and head. Returns {"kept": n, "dropped": n}."""
+    """Copy the backbone of the official PP-OCRv3 detector alone (keys `backbone.*`,
+    `ocrcourse.weights.official_backbone`) to `out`, so that a DB model loading it starts with random
+    neck and head. Returns {"kept": n, "dropped": n}."""
+    import shutil
+
     import paddle
 
-    from ocrcourse.weights import official
+    from ocrcourse.weights import official, official_backbone
 
-    state = paddle.load(official("PP-OCRv3_det"))
-    kept = {k: v for k, v in state.items() if k.startswith("backbone.")}
     path = ROOT / out
     path.parent.mkdir(parents=True, exist_ok=True)
-    paddle.save(kept, str(path))
-    return {"kept": len(kept), "dropped": len(state) - len(kept)}
+    shutil.copyfile(official_backbone("PP-OCRv3_det"), path)
+    kept, total = len(paddle.load(str(path))), len(paddle.load(official("PP-OCRv3_det")))
+    return {"kept": kept, "dropped": total - kept}
 
 
 PREPARE = {"codes_data": prepare_codes_data, "det_backbone": prepare_det_backbone}

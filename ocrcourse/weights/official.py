@@ -272,6 +272,21 @@ def official(name: str) -> str:
     return str(path)
 
 
+def official_backbone(name: str = "PP-OCRv3_det") -> str:
+    """Path of a `.pdparams` holding only the `backbone.*` tensors of official model `name` (written
+    once next to it). Loaded as `Global.pretrained_model`, it stands in for the ImageNet-pretrained
+    backbone PaddleOCR's guides start from: the neck and head start random (lesson 07)."""
+    import paddle
+
+    source = Path(official(name))
+    path = source.with_name(f"{source.stem}_backbone.pdparams")
+    if not path.is_file() or path.stat().st_mtime < source.stat().st_mtime:
+        state = paddle.load(str(source))
+        kept = {k: v for k, v in state.items() if k.startswith("backbone.")}
+        cache.atomic_write(path, lambda tmp: paddle.save(kept, tmp))
+    return str(path)
+
+
 def official_dict_path() -> str:
     """Path of the official Chinese dictionary `ppocr_keys_v1.txt` (6623 lines), saved from the
     metadata of the official PP-OCRv3 rec ONNX file; prepared on first use."""

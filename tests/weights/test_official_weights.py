@@ -93,3 +93,16 @@ def test_det_threshold_branch_reported_not_zero_filled():
     saved = paddle.load(weights.official("PP-OCRv3_det"))
     assert not any(k.startswith("head.thresh.") for k in saved)
     assert len(saved) == 288
+
+
+def test_official_backbone_holds_exactly_the_backbone_tensors():
+    import numpy as np
+    import paddle
+
+    from ocrcourse.weights import official, official_backbone
+
+    full = paddle.load(official("PP-OCRv3_det"))
+    part = paddle.load(official_backbone("PP-OCRv3_det"))
+    assert set(part) == {k for k in full if k.startswith("backbone.")} and len(part) < len(full)
+    key = next(iter(part))
+    np.testing.assert_array_equal(np.asarray(part[key]), np.asarray(full[key]))
