@@ -69,8 +69,11 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
     nb = nbformat.read(path, as_version=4)
     expected_images = count_images(nb)     # the committed copy's pictures, before they are replaced
     kernel_dir = tempfile.mkdtemp(prefix="ocrcourse-kernel-")
+    running: dict[str, int | None] = {"cell": None}     # set when a cell starts, cleared when it completes
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, config=_kernel_config(kernel_dir),
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_start=lambda cell, cell_index: running.update(cell=cell_index),
+                            on_cell_executed=lambda cell, cell_index, execute_reply: running.update(cell=None))
     start = time.perf_counter()
     result = LessonResult(path.stem, "ok", 0.0)
     try:
@@ -82,7 +85,9 @@ def run_notebook(path: Path, out_dir: Path, kernel_name: str = "ocrcourse", time
         result = LessonResult(path.stem, "failed", 0.0, idx,
                               f"cell {idx} ({src!r}): {str(e).strip().splitlines()[-1][:200]}")
     except Exception as e:  # kernel died, timeout, ...
-        result = LessonResult(path.stem, "failed", 0.0, None, f"{type(e).__name__}: {e}"[:300])
+        idx = running["cell"]                      # the cell the kernel died in (out of memory, a crash) or timed out
+        where = f"cell {idx} ({_first_line(nb.cells[idx].source)!r}): " if idx is not None else ""
+        result = LessonResult(path.stem, "failed", 0.0, idx, where + f"{type(e).__name__}: {e}"[:300])
     result.seconds = time.perf_counter() - start
     shutil.rmtree(kernel_dir, ignore_errors=True)
     result.images, result.expected_images, result.stderr = count_images(nb), expected_images, stderr_cells(nb)

@@ -126,3 +126,10 @@ def test_lesson_starts_with_setup_lesson(path):
 def test_every_lesson_on_disk_is_on_the_course_map():
     stems = {p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")}
     assert stems <= {stem for _, stem, _, _ in LESSONS}
+
+
+def test_a_dead_kernel_names_the_cell_it_died_in(tmp_path):
+    p = _nb(tmp_path, ["x = 1", "import os; os._exit(1)", "print(x)"])
+    r = run_notebook(p, tmp_path / "out", timeout=60)
+    assert r.status == "failed" and r.failed_cell == 1, r
+    assert "os._exit" in r.error
