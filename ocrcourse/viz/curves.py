@@ -50,7 +50,12 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
     ax_l.set_yscale("log")
     ax_l.set_xlabel("step")
     ax_l.set_title("training loss")
-    ax_l.legend(loc="best")                     # where it covers the fewest points of the curves
+    below = len(losses) > 2                     # several parts: a legend inside would cover curves
+    if below:
+        fig.set_figheight(fig.get_figheight() + 0.4)
+        fig.legend(*ax_l.get_legend_handles_labels(), loc="lower center", ncol=min(len(losses), 4), frameon=False)
+    else:
+        ax_l.legend(loc="best")                 # where it covers the fewest points of the curves
     for c in metrics:
         rows = history.dropna(subset=[c])
         ax_m.plot(rows["step"], rows[c], "o-", label=c[5:])
@@ -62,7 +67,7 @@ def plot_history(history, losses: list[str] | None = None, metrics: list[str] | 
         ax_m.legend(loc="best")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight() if below else 0, 1, 1))
     return fig
 
 

@@ -46,3 +46,12 @@ def test_plot_history_without_metrics_has_one_panel():
     fig = plot_history(_history(), losses=["loss"], metrics=[])
     (ax,) = fig.axes
     assert [l.get_label() for l in ax.get_lines()] == ["loss"] and ax.get_title() == "training loss"
+
+
+def test_many_loss_parts_get_a_legend_below_the_panels_not_over_the_curves():
+    h = _history().assign(loss_threshold_maps=[2.0, 1.5, 1.2, 1.1], loss_binary_maps=[1.0, 0.9, 0.8, 0.7])
+    fig = plot_history(h, metrics=["hmean"])
+    assert fig.axes[0].get_legend() is None and len(fig.legends) == 1
+    assert len(fig.legends[0].get_texts()) == 4
+    few = plot_history(_history(), metrics=["hmean"])
+    assert few.axes[0].get_legend() is not None and not few.legends
