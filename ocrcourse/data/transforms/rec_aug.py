@@ -30,7 +30,8 @@ import numpy as np
 
 from .warp_mls import warp_mls
 
-__all__ = ["tia_distort", "tia_stretch", "tia_perspective", "random_crop_rows", "gaussian_blur",
+__all__ = ["tia_distort", "tia_stretch", "tia_perspective", "distort_points", "stretch_points",
+           "perspective_points", "random_crop_rows", "gaussian_blur",
            "hsv_jitter", "jitter", "gaussian_noise", "reverse", "BaseDataAugmentation", "RecAug"]
 
 
@@ -47,6 +48,11 @@ def tia_distort(src: np.ndarray, segment: int = 4) -> np.ndarray:
     at most thresh = cut // 3 pixels. Output has the input's shape.
     """
     h, w = src.shape[:2]
+    return warp_mls(src, *distort_points(h, w, segment), w, h)
+
+
+def distort_points(h: int, w: int, segment: int = 4) -> tuple[list, list]:
+    """(source, destination) control points of `tia_distort` for an h x w line (random draws)."""
     cut = w // segment
     thresh = cut // 3
     r = np.random.randint
@@ -59,7 +65,7 @@ def tia_distort(src: np.ndarray, segment: int = 4) -> np.ndarray:
         src_pts += [[x, 0], [x, h]]
         dst_pts += [[x + r(thresh) - half, r(thresh) - half],        # top edge point
                     [x + r(thresh) - half, h + r(thresh) - half]]    # bottom edge point
-    return warp_mls(src, src_pts, dst_pts, w, h)
+    return src_pts, dst_pts
 
 
 def tia_stretch(src: np.ndarray, segment: int = 4) -> np.ndarray:
@@ -68,6 +74,11 @@ def tia_stretch(src: np.ndarray, segment: int = 4) -> np.ndarray:
     Some characters get wider and their neighbours narrower. Output has the input's shape.
     """
     h, w = src.shape[:2]
+    return warp_mls(src, *stretch_points(h, w, segment), w, h)
+
+
+def stretch_points(h: int, w: int, segment: int = 4) -> tuple[list, list]:
+    """(source, destination) control points of `tia_stretch` for an h x w line (random draws)."""
     cut = w // segment
     thresh = cut * 4 // 5
     src_pts, dst_pts = _corners(w, h), _corners(w, h)
@@ -77,7 +88,7 @@ def tia_stretch(src: np.ndarray, segment: int = 4) -> np.ndarray:
         move = np.random.randint(thresh) - half
         src_pts += [[x, 0], [x, h]]
         dst_pts += [[x + move, 0], [x + move, h]]
-    return warp_mls(src, src_pts, dst_pts, w, h)
+    return src_pts, dst_pts
 
 
 def tia_perspective(src: np.ndarray) -> np.ndarray:
@@ -86,10 +97,15 @@ def tia_perspective(src: np.ndarray) -> np.ndarray:
     The line looks seen from a slant. Output has the input's shape.
     """
     h, w = src.shape[:2]
+    return warp_mls(src, *perspective_points(h, w), w, h)
+
+
+def perspective_points(h: int, w: int) -> tuple[list, list]:
+    """(source, destination) control points of `tia_perspective`: the four corners (random draws)."""
     thresh = h // 2
     r = np.random.randint
     dst_pts = [[0, r(thresh)], [w, r(thresh)], [w, h - r(thresh)], [0, h - r(thresh)]]
-    return warp_mls(src, _corners(w, h), dst_pts, w, h)
+    return _corners(w, h), dst_pts
 
 
 # --- BDA: small photometric and cropping ops -------------------------------------------------
