@@ -91,8 +91,11 @@ def trace_stages(model: nn.Layer, image_size=(640, 640), in_channels: int = 3,
         {sub-model name ("" for a BaseModel): [Stage, ...]} in forward order, plus the key
         "input" -> the input shape.
     """
-    model = copy.deepcopy(model)
-    model.train() if train else model.eval()
+    model = copy.deepcopy(model)          # hooks, mode and BN statistics change the copy only
+    if train:
+        model.train()
+    else:
+        model.eval()
     parts, records, hooks = _top_parts(model), {}, []
 
     def hook(layer, key):
@@ -113,12 +116,14 @@ def trace_stages(model: nn.Layer, image_size=(640, 640), in_channels: int = 3,
     for h in hooks:
         h.remove()
 
+    def details(sub, part):              # children in call order, first output of each
+        return [(child, out[0][1]) for (s, p, child), out in records.items()
+                if (s, p) == (sub, part) and child and out]
+
     traced = {"input": list(x.shape)}
     for sub, pairs in parts.items():
         traced[sub] = [Stage(name=f"{sub}.{part}" if sub else part, kind=type(layer).__name__,
-                             outputs=records.get((sub, part, None), []),
-                             details=[(child, shape) for (s, p, child), out in records.items()
-                                      if s == sub and p == part and child for _, shape in out[:1]])
+                             outputs=records.get((sub, part, None), []), details=details(sub, part))
                        for part, layer in pairs]
     return traced
 
@@ -327,9 +332,9 @@ def draw_tia(image: np.ndarray, seed: int = 0, segment: int = 4):
     state = np.random.get_state()
     np.random.seed(seed)
     try:
-        points = {"distort": rec_aug.distort_points(h, w, segment),
-                  "stretch": rec_aug.stretch_points(h, w, segment),
-                  "perspective": rec_aug.perspective_points(h, w)}
+        points = {"distort": rec_aug.distort_points(w, h, segment),
+                  "stretch": rec_aug.stretch_points(w, h, segment),
+                  "perspective": rec_aug.perspective_points(w, h)}
     finally:
         np.random.set_state(state)
     row_h = 9.0 / 2 * h / w + 0.45

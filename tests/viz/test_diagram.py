@@ -120,7 +120,7 @@ def test_tia_figure_draws_the_library_points_and_keeps_the_global_generator():
     fig = diagram.draw_tia(image, seed=5)
     assert np.array_equal(np.random.get_state()[1], state)
     np.random.seed(5)
-    src, dst = rec_aug.distort_points(32, 120)
+    src, dst = rec_aug.distort_points(120, 32)
     drawn = fig.axes[1].lines[0].get_xydata()                              # crosses on the warped line
     assert np.allclose(drawn, np.asarray(dst, dtype=float))
     assert np.array_equal(fig.axes[1].images[0].get_array()[:, :, ::-1], warp_mls(image, src, dst, 120, 32))
@@ -129,13 +129,14 @@ def test_tia_figure_draws_the_library_points_and_keeps_the_global_generator():
 
 def test_tia_warps_are_their_points_through_warp_mls():
     image = np.random.default_rng(1).integers(0, 255, (32, 100, 3), dtype=np.uint8)
+    perspective = (lambda img, segment: rec_aug.tia_perspective(img),
+                   lambda w, h, segment: rec_aug.perspective_points(w, h))
     for warp, points in ((rec_aug.tia_distort, rec_aug.distort_points),
-                         (rec_aug.tia_stretch, rec_aug.stretch_points),
-                         (lambda img, segment: rec_aug.tia_perspective(img), lambda h, w, s: rec_aug.perspective_points(h, w))):
+                         (rec_aug.tia_stretch, rec_aug.stretch_points), perspective):
         np.random.seed(7)
         out = warp(image, 4)
         np.random.seed(7)
-        assert np.array_equal(out, warp_mls(image, *points(32, 100, 4), 100, 32))
+        assert np.array_equal(out, warp_mls(image, *points(100, 32, 4), 100, 32))
 
 
 def test_fpgm_bars_mark_the_filters_fpgm_prunes_first():

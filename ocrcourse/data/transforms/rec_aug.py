@@ -48,11 +48,11 @@ def tia_distort(src: np.ndarray, segment: int = 4) -> np.ndarray:
     at most thresh = cut // 3 pixels. Output has the input's shape.
     """
     h, w = src.shape[:2]
-    return warp_mls(src, *distort_points(h, w, segment), w, h)
+    return warp_mls(src, *distort_points(w, h, segment), w, h)
 
 
-def distort_points(h: int, w: int, segment: int = 4) -> tuple[list, list]:
-    """(source, destination) control points of `tia_distort` for an h x w line (random draws)."""
+def distort_points(w: int, h: int, segment: int = 4) -> tuple[list, list]:
+    """(source, destination) control points of `tia_distort` for a w x h line (random draws)."""
     cut = w // segment
     thresh = cut // 3
     r = np.random.randint
@@ -74,11 +74,11 @@ def tia_stretch(src: np.ndarray, segment: int = 4) -> np.ndarray:
     Some characters get wider and their neighbours narrower. Output has the input's shape.
     """
     h, w = src.shape[:2]
-    return warp_mls(src, *stretch_points(h, w, segment), w, h)
+    return warp_mls(src, *stretch_points(w, h, segment), w, h)
 
 
-def stretch_points(h: int, w: int, segment: int = 4) -> tuple[list, list]:
-    """(source, destination) control points of `tia_stretch` for an h x w line (random draws)."""
+def stretch_points(w: int, h: int, segment: int = 4) -> tuple[list, list]:
+    """(source, destination) control points of `tia_stretch` for a w x h line (random draws)."""
     cut = w // segment
     thresh = cut * 4 // 5
     src_pts, dst_pts = _corners(w, h), _corners(w, h)
@@ -97,10 +97,10 @@ def tia_perspective(src: np.ndarray) -> np.ndarray:
     The line looks seen from a slant. Output has the input's shape.
     """
     h, w = src.shape[:2]
-    return warp_mls(src, *perspective_points(h, w), w, h)
+    return warp_mls(src, *perspective_points(w, h), w, h)
 
 
-def perspective_points(h: int, w: int) -> tuple[list, list]:
+def perspective_points(w: int, h: int) -> tuple[list, list]:
     """(source, destination) control points of `tia_perspective`: the four corners (random draws)."""
     thresh = h // 2
     r = np.random.randint
