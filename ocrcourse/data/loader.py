@@ -58,10 +58,14 @@ class _SampleGuard(paddle.io.Dataset):
         try:
             return self.dataset[idx]
         except Exception as exc:                          # noqa: BLE001 - re-raised by the iterator
-            self.failure = exc
             text = f"{self.section} data: dataset[{idx}] raised {type(exc).__name__}: {exc}"
-            self._message.value = text.encode("utf-8", "replace")[:4095]
-            return _FailedSample(f"{text}\n{traceback.format_exc()}")
+            return _FailedSample(self.record(text, exc))
+
+    def record(self, text: str, exc: Exception) -> str:
+        """Keep `text` for the iterator; return it with the traceback being handled."""
+        self.failure = exc
+        self._message.value = text.encode("utf-8", "replace")[:4095]
+        return f"{text}\n{traceback.format_exc()}"
 
     @property
     def message(self) -> str:
@@ -71,14 +75,38 @@ class _SampleGuard(paddle.io.Dataset):
         self.failure, self._message.value = None, b""
 
 
-def _collate(samples: list):
-    """Paddle's default collate, unless a sample failed: then None (loader thread) or raise (worker)."""
-    if not any(isinstance(s, _FailedSample) for s in samples):
-        return default_collate_fn(samples)
-    if paddle.io.get_worker_info() is None:
-        return None                   # Paddle's loader thread stops and closes the batch queue
-    failed = next(s for s in samples if isinstance(s, _FailedSample))
-    raise DataError(failed.report)    # Paddle prints it and kills the queue
+class _Collate:
+    """Paddle's default collate, unless a sample failed or the samples cannot be stacked into one
+    batch: then None (loader thread; the guard keeps the message) or raise (worker)."""
+
+    def __init__(self, guard: "_SampleGuard"):
+        self.guard = guard
+
+    def __call__(self, samples: list):
+        failed = next((s for s in samples if isinstance(s, _FailedSample)), None)
+        if failed is None:
+            try:
+                return default_collate_fn(samples)
+            except ValueError as exc:                  # numpy: arrays of different shapes
+                failed = _FailedSample(self.guard.record(_unstackable(samples, self.guard.section), exc))
+        if paddle.io.get_worker_info() is None:
+            return None               # Paddle's loader thread stops and closes the batch queue
+        raise DataError(failed.report)    # Paddle prints it and kills the queue
+
+
+def _unstackable(samples: list, section: str) -> str:
+    """Which fields of a batch differ in shape, e.g. images of their own width."""
+    import numpy as np
+
+    fields = []
+    for k, values in enumerate(zip(*samples)):
+        shapes = sorted({tuple(np.shape(v)) for v in values})
+        if len(shapes) > 1:
+            fields.append(f"field {k} has shapes {', '.join(map(str, shapes[:4]))}{' ...' if len(shapes) > 4 else ''}")
+    return (f"{section} data: a batch of {len(samples)} samples cannot be stacked: {'; '.join(fields)} "
+            "(the KeepKeys order). Every sample of a batch needs the same shape: e.g. RecResizeImg with "
+            "eval_mode: true gives a long line its own width (as in PaddleOCR); use batch_size_per_card: 1 "
+            "for that section, or a fixed-width resize")
 
 
 class _CheckedBatches:
@@ -162,6 +190,7 @@ def build_dataloader(cfg: dict, mode: str, seed: int | None = None, dataset=None
         sampler = paddle.io.DistributedBatchSampler(**sampler_args)   # each card its own share
     else:
         sampler = paddle.io.BatchSampler(**sampler_args)
-    return _GuardedDataLoader(_SampleGuard(dataset, mode), batch_sampler=sampler, collate_fn=_collate,
+    guard = _SampleGuard(dataset, mode)
+    return _GuardedDataLoader(guard, batch_sampler=sampler, collate_fn=_Collate(guard),
                               num_workers=int(loader_cfg.get("num_workers", 0)), return_list=True,
                               use_shared_memory=bool(loader_cfg.get("use_shared_memory", True)))

@@ -110,3 +110,37 @@ def test_guarded_loader_keeps_the_dataset_and_batches(tmp_path):
     loader = build_dataloader(_config(tmp_path), "Train", seed=0)
     assert loader.dataset.dataset.__class__.__name__ == "SimpleDataSet"
     assert len(iter(loader)) == len(loader) == 2
+
+
+_WIDTHS_DIFFER = """
+import json, sys
+import numpy as np, paddle
+from ocrcourse.data import build_dataloader
+from ocrcourse.errors import DataError
+
+class OwnWidths(paddle.io.Dataset):          # like RecResizeImg eval_mode: a long line gets its own width
+    def __len__(self):
+        return 4
+    def __getitem__(self, i):
+        return [np.zeros((3, 8, 16 if i < 3 else 40), "float32"), np.int64(i)]
+
+cfg = {"Eval": {"loader": {"batch_size_per_card": 2, "shuffle": False, "num_workers": int(sys.argv[1])}}}
+seen = []
+try:
+    for x, i in build_dataloader(cfg, "Eval", dataset=OwnWidths()):
+        seen.append(i.numpy().tolist())
+    print(json.dumps({"seen": seen, "error": None}))
+except DataError as err:
+    print(json.dumps({"seen": seen, "error": str(err)}))
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_batch_that_cannot_be_stacked_stops_with_the_shapes_not_a_hang(workers):
+    run = subprocess.run([sys.executable, "-c", _WIDTHS_DIFFER, str(workers)], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    (result,) = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    assert result["seen"] == [[0, 1]]
+    assert result["error"].startswith("Eval data: a batch of 2 samples cannot be stacked: field 0 has shapes")
+    assert "(3, 8, 16), (3, 8, 40)" in result["error"] and "batch_size_per_card: 1" in result["error"]

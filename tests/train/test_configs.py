@@ -126,3 +126,13 @@ def test_quick_warmup_is_a_small_part_of_the_run(rel):
     assert curve[20] > 0.5 * max(curve)                  # `-o Global.max_steps=20` trains at a real LR
     if lr["name"] == "Piecewise":                        # the warm-up shifts the boundaries: the decay
         assert curve[-1] == pytest.approx(lr["values"][-1])   # must still happen inside the quick run
+
+
+@pytest.mark.parametrize("rel", CONFIGS)
+def test_eval_with_a_width_per_line_reads_one_line_per_batch(rel):
+    """RecResizeImg eval_mode: true gives a long line its own width, so a batch of several lines cannot be
+    stacked (the loader stops with the shapes); PaddleOCR's v4 configs evaluate with batch 1."""
+    cfg = config(rel, *(["Global.character_dict_path=ocrcourse/dicts/en_dict.txt"] if "/rec/" in rel else []))
+    eval_mode = any((t.get("RecResizeImg") or {}).get("eval_mode") for t in cfg["Eval"]["dataset"]["transforms"])
+    if eval_mode:
+        assert cfg["Eval"]["loader"]["batch_size_per_card"] == 1
