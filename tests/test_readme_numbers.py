@@ -23,6 +23,7 @@ QUOTED = [
     (r"`07_det_mv3_db_v3backbone` reaches hmean ([\d.]+)", "07_det_mv3_db_v3backbone", "hmean", lambda v: f"{v:.3f}"),
     (r"held-out scenes in\s+(\d+) steps", "07_det_mv3_db_v3backbone", "steps", str),
     (r"held-out scenes in\s+\d+ steps \((\d+) minutes\)", "07_det_mv3_db_v3backbone", "wall_min", lambda v: f"{v:.0f}"),
+    (r"`cml_student_s0`\s+\(hmean ([\d.]+), checked in the lesson\)", "cml_student_s0", "hmean", lambda v: f"{v:.3f}"),
 ]
 
 
