@@ -235,7 +235,9 @@ def plot_runs(runs, root="reference_runs", metric: str | None = None, loss="loss
                       transform=offset_copy(ax_m.transData, fig=fig, x=5, units="points"))
     ax_l.set_yscale("log")
     ax_l.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax_l.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
+    lo, hi = ax_l.get_ylim()
+    digits = "2345678" if hi / lo < 5 else "235" if hi / lo < 30 else "25"   # fewer labels over more decades
+    ax_l.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in digits else ""))
     ax_l.set_xlabel("step", fontsize=9.5)
     ax_l.set_title(f"{loss_label} ({smooth}-step mean; raw faint)", fontsize=10)
     ax_m.set_xlabel("step", fontsize=9.5)
