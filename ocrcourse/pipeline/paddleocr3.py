@@ -11,22 +11,23 @@ https://paddlepaddle.github.io/PaddleOCR/v3.0.1/en/version3.x/pipeline_usage/OCR
 | `page_index` | int or None | the page of a PDF; None for an image |
 | `model_settings` | dict | `use_doc_preprocessor`, `use_textline_orientation` (bools) |
 | `dt_polys` | list of (4, 2) int16 arrays | every detected box, sorted top-to-bottom, left-to-right |
-| `text_det_params` | dict | `limit_side_len`, `limit_type`, `thresh`, `max_side_limit`, `box_thresh`, `unclip_ratio` |
+| `text_det_params` | dict | limit_side_len, limit_type, thresh, max_side_limit, box_thresh, unclip_ratio |
 | `text_type` | str | `"general"` for the OCR pipeline |
-| `textline_orientation_angles` | list of int | one per dt_polys box: the classifier's class id (0 or 1 = 180 degrees); -1 for every box when the module is off; the key is missing when nothing was detected |
+| `textline_orientation_angles` | list of int | per dt_polys box: class id 0 / 1 (180 degrees), -1 if off [1] |
 | `text_rec_score_thresh` | float | lines scoring below it are dropped (kept when score >= it) |
 | `return_word_box` | bool | newer PaddleX only (not in 3.0's pipeline): word boxes asked for |
 | `rec_texts` | list of str | the recognised text of each kept line |
 | `rec_scores` | list of float | its score |
 | `rec_polys` | list of (4, 2) int16 arrays | the dt_polys box of each kept line |
-| `rec_boxes` | (N, 4) int16 array | each rec_polys box's axis-aligned [x_min, y_min, x_max, y_max]; `np.array([])` when N = 0 |
+| `rec_boxes` | (N, 4) int16 array | [x_min, y_min, x_max, y_max] of each rec_polys box; `np.array([])` if N = 0 |
 
+[1] the key is missing when nothing was detected (3.x sets it only for images with boxes).
 The int16 dtype is that of PaddleX's DBPostProcess (`boxes_from_bitmap` casts each quad to int16);
 its SortQuadBoxes returns a Python list of those arrays, which is why dt_polys / rec_polys are lists.
 
 What `to_paddleocr3` fills and what it cannot:
 - `dt_polys` needs the boxes before the score filter: pass `dt_polys=system.detect(image)`; without
-  it, dt_polys is the kept boxes only (equal to rec_polys), and the docstring's caveat applies;
+  it, dt_polys is the kept boxes only (equal to rec_polys), not 3.x's every-box list;
 - `textline_orientation_angles`: our `ocr()` does not return per-line classifier labels, so it is
   -1 for every box with `model_settings["use_textline_orientation"] = False`, what 3.x gives with the
   module off; pass `textline_orientation_angles=` (0 / 1 per dt_polys box) if you ran `classify` yourself;
