@@ -62,11 +62,12 @@ class _Lines(paddle.io.Dataset):
 
 
 def test_fit_draws_a_new_subset_every_epoch():
-    from ocrcourse.data.loader import _GuardedDataLoader, _SampleGuard, _collate
+    from ocrcourse.data.loader import _Collate, _GuardedDataLoader, _SampleGuard
     from ocrcourse.train.loop import fit
 
     ds = _Lines()
-    loader = _GuardedDataLoader(_SampleGuard(ds, "Train"), batch_size=5, collate_fn=_collate, return_list=True)
+    guard = _SampleGuard(ds, "Train")
+    loader = _GuardedDataLoader(guard, batch_size=5, collate_fn=_Collate(guard), return_list=True)
     model = paddle.nn.Linear(1, 1)
     opt = paddle.optimizer.SGD(learning_rate=0.0, parameters=model.parameters())
     seen = {}
