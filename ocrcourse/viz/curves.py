@@ -245,7 +245,7 @@ def plot_runs(runs, root="reference_runs", metric: str | None = None, loss="loss
     ax_m.set_xlim(min(ax_l.get_xlim()[0], -0.02 * ax_l.get_xlim()[1]), ax_l.get_xlim()[1] * 1.08)  # room for s0/s1
     ax_m.set_ylim(-0.02, 1.02)
     for ax in (ax_l, ax_m):
-        ax.tick_params(labelsize=9)
+        ax.tick_params(which="both", labelsize=9)
         ax.grid(alpha=0.3)
     if title is None:
         parts = []
