@@ -323,6 +323,64 @@ COMPARISONS = {
                     "what": "teacher + two students: DilaDB distillation from the teacher + DML + DB loss"},
         },
     },
+    # --- PP-OCR's training-recipe ablations (issue 20): one strategy removed at a time -------------
+    # An arm with "borrow" runs nothing: its seeds are runs of another comparison with exactly the
+    # same config and overrides (a test checks that), read under this comparison's name.
+    "rec_recipe": {
+        "lesson": "05_lr_and_regularization",
+        "question": "PP-OCR trains its recogniser with cosine decay, a learning-rate warm-up and L2 decay 1e-5. "
+                    "Does removing one of them at a time change what a CRNN trained from scratch reads, at "
+                    "the same budget?",
+        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
+        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
+        "metric": "acc",
+        "metric_meaning": "exact-match accuracy at the last step",
+        "budget": "3 epochs of 375 steps (batch 16), Adam from 0.003; evaluated at steps 375, 750 and 1125; "
+                  "the recipe: cosine decay, a 56-step warm-up, L2 1e-5 on the weights and the CTC head",
+        "seeds": list(SEEDS), "baseline": "recipe", "reading": _READING,
+        "arms": {
+            "recipe": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "overrides": _CODES_BUDGET,
+                       "borrow": "udml_single_s{seed}", "from_scratch": True,
+                       "start": "random initialisation (no weights loaded)",
+                       "what": "cosine + warm-up + L2 (the runs udml_single_s0-2: the same config and overrides)"},
+            "no_cosine": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+                          "overrides": [*_CODES_BUDGET, "Optimizer.lr.name=Const"], "from_scratch": True,
+                          "start": "random initialisation (no weights loaded)",
+                          "what": "constant learning rate after the same warm-up (PaddleOCR's Const), L2 kept"},
+            "no_warmup": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+                          "overrides": [*_CODES_BUDGET, "Optimizer.lr.warmup_epoch=0"], "from_scratch": True,
+                          "start": "random initialisation (no weights loaded)",
+                          "what": "cosine from the first step at 0.003, no warm-up; L2 kept"},
+            "no_l2": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+                      "overrides": [*_CODES_BUDGET, "Optimizer.regularizer.factor=0", "Architecture.Head.fc_decay=0"],
+                      "from_scratch": True, "start": "random initialisation (no weights loaded)",
+                      "what": "no L2 decay (optimizer and CTC head); cosine and warm-up kept"},
+        },
+    },
+    "det_copypaste": {
+        "lesson": "06_data_augmentation",
+        "question": "Does CopyPaste (text instances pasted from another training scene) help the detector at "
+                    "the same budget?",
+        "task": "the synthetic detection scenes (train_data/synth/det, 250 train scenes)",
+        "eval_set": "the 50 synthetic eval scenes (train_data/synth/det/eval.txt) at their own size (<= 640)",
+        "metric": "hmean",
+        "metric_meaning": "DetMetric hmean at the last step",
+        "budget": "5 epochs of 32 steps (batch 8, 160x160 crops), Adam, cosine from 0.002 with a 16-step "
+                  "warm-up; evaluated at steps 80 and 160; backbone from the official PP-OCRv3 detector "
+                  "(neck and head random)",
+        "seeds": list(SEEDS), "baseline": "student", "reading": _READING,
+        "arms": {
+            "student": {"config": "configs/det/course/det_mv3_db_v3backbone.yml", "overrides": _DET_CMP_BUDGET,
+                        "borrow": "cml_student_s{seed}", "prepare": ["det_backbone"], "from_scratch": False,
+                        "start": "backbone from the official PP-OCRv3 detector; neck and head random",
+                        "what": "flip, rotate, resize, crop (the runs cml_student_s0-2: the same config and overrides)"},
+            "copypaste": {"config": "configs/det/course/det_mv3_db_v3backbone_copypaste.yml",
+                          "overrides": [*_DET_CMP_BUDGET[:2], "Train.dataset.transforms.4.EastRandomCropData.size=[160,160]"],
+                          "prepare": ["det_backbone"], "from_scratch": False,
+                          "start": "backbone from the official PP-OCRv3 detector; neck and head random",
+                          "what": "the same + CopyPaste (PaddleOCR's defaults, as in the PP-OCRv2 det config)"},
+        },
+    },
 }
 
 
@@ -340,6 +398,8 @@ def comparison_runs(comparisons: dict = COMPARISONS) -> dict:
     out = {}
     for comparison, proto in comparisons.items():
         for arm, spec in proto["arms"].items():
+            if "borrow" in spec:      # its runs belong to another comparison
+                continue
             for seed in proto["seeds"]:
                 entry = {k: _fill(v, seed) for k, v in spec.items() if k != "what"}
                 entry["overrides"] = [f"Global.seed={seed}", *entry["overrides"]]
@@ -354,8 +414,10 @@ def protocol(name: str) -> dict | None:
     proto = COMPARISONS.get(comparison)
     if proto is None:
         return None
+    borrowed = {arm: spec["borrow"] for arm, spec in proto["arms"].items() if "borrow" in spec}
     return {**{k: v for k, v in proto.items() if k != "arms"},
-            "arms": {arm: spec["what"] for arm, spec in proto["arms"].items()}}
+            "arms": {arm: spec["what"] for arm, spec in proto["arms"].items()},
+            **({"borrowed": borrowed} if borrowed else {})}
 
 
 REFERENCE_RUNS.update(comparison_runs())

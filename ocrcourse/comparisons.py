@@ -6,7 +6,8 @@ number by more than a recipe does, so the course measures every arm of a compari
 seeds (`data_scripts/reference_runs.py`, COMPARISONS) and reads them here:
 
 - `load_comparison(name)`: one row per run (arm, seed, metric value, wall time) from the committed
-  `reference_runs/<run>/meta.json` files whose `comparison` is `name`;
+  `reference_runs/<run>/meta.json` files whose `comparison` is `name` (and, for an arm the protocol
+  lists as "borrowed", the runs of another comparison with the very same config and seeds);
 - `summarize(runs)`: per arm, the values in seed order, mean, sample standard deviation and range;
 - `verdict(runs, arm, baseline)`: the rule the protocol fixed before the runs — a difference exceeds
   the seed spread only if the two arms' ranges do not overlap; otherwise it is within noise;
@@ -15,7 +16,8 @@ seeds (`data_scripts/reference_runs.py`, COMPARISONS) and reads them here:
   its question, every arm's values, mean and range, and a verdict for every pair of arms, with the
   commits and machines the runs record.
 
-Lessons: 12_cml_detection, 13_udml_recognition, 14_enhanced_ctc.
+Lessons: 05_lr_and_regularization, 06_data_augmentation, 12_cml_detection, 13_udml_recognition,
+14_enhanced_ctc.
 """
 from __future__ import annotations
 
@@ -27,9 +29,29 @@ import pandas as pd
 __all__ = ["load_comparison", "protocol_of", "summarize", "verdict", "plot_comparison", "report"]
 
 
-def _metas(root: str | Path, name: str) -> list[dict]:
+def _own_metas(root: str | Path, name: str) -> list[dict]:
     metas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(root).glob("*/meta.json"))]
     return [m for m in metas if m.get("comparison") == name]
+
+
+def _metas(root: str | Path, name: str) -> list[dict]:
+    """The runs of comparison `name`: its own, plus the runs a "borrowed" arm reads from another
+    comparison (protocol["borrowed"] = {arm: "run_s{seed}"}: the same config, overrides and seeds,
+    so they are not run twice), relabelled with this comparison, the arm and its protocol."""
+    own = _own_metas(root, name)
+    if not own:
+        return own
+    proto = own[0].get("protocol") or {}
+    lent = []
+    for arm, pattern in (proto.get("borrowed") or {}).items():
+        for seed in proto.get("seeds", []):
+            run = pattern.replace("{seed}", str(seed))
+            path = Path(root) / run / "meta.json"
+            if not path.exists():
+                raise FileNotFoundError(f"{name}: arm {arm!r} reads run {run!r}, which has no {path}")
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            lent.append({**meta, "comparison": name, "arm": arm, "protocol": proto, "borrowed_from": run})
+    return own + lent
 
 
 def protocol_of(name: str, root: str | Path = "reference_runs") -> dict:
@@ -130,6 +152,9 @@ def report(names: list[str], root: str | Path = "reference_runs", command: str =
         lines += [f"Written by `{command}` from the committed `meta.json` files; do not edit by hand.", ""]
     commits, machines = set(), set()
     for name in names:
+        if not _own_metas(root, name):
+            lines += [f"## {name}", "", "No runs committed yet.", ""]
+            continue
         proto, runs = protocol_of(name, root), load_comparison(name, root)
         for m in _metas(root, name):
             commits.add(m.get("commit", "?")[:7])

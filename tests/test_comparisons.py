@@ -90,3 +90,24 @@ def test_extra_metrics_ride_along_and_a_missing_one_names_the_run(tmp_path):
     assert list(runs["ned"]) == pytest.approx([0.35, 0.36, 0.4, 0.41])
     with pytest.raises(KeyError, match="udml_single_s0"):
         load_comparison("udml", tmp_path, extra=("cer",))
+
+
+def test_a_borrowed_arm_reads_the_lenders_runs_and_a_missing_lender_is_named(tmp_path):
+    _write(tmp_path, {"single": [0.7, 0.72, 0.75]})                       # the lender: comparison udml
+    proto = {"metric": "acc", "baseline": "recipe", "arms": {"recipe": "as udml single", "no_l2": "no L2"},
+             "seeds": [0, 1, 2], "borrowed": {"recipe": "udml_single_s{seed}"}}
+    for seed, v in enumerate([0.6, 0.61, 0.62]):
+        name = f"rec_recipe_no_l2_s{seed}"
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "meta.json").write_text(json.dumps(
+            {"name": name, "comparison": "rec_recipe", "arm": "no_l2", "seed": seed, "protocol": proto,
+             "wall_time_s": 10.0, "final_metrics": {"step": 100, "acc": v}}))
+    runs = load_comparison("rec_recipe", tmp_path)
+    assert list(runs["arm"]) == ["recipe"] * 3 + ["no_l2"] * 3
+    assert list(runs["run"][:3]) == ["udml_single_s0", "udml_single_s1", "udml_single_s2"]
+    assert verdict(runs, "no_l2").endswith("every no_l2 seed below every recipe seed: exceeds the seed spread")
+    assert protocol_of("rec_recipe", tmp_path)["borrowed"] == {"recipe": "udml_single_s{seed}"}
+    assert len(load_comparison("udml", tmp_path)) == 3                    # the lender is unchanged
+    (tmp_path / "udml_single_s2" / "meta.json").unlink()
+    with pytest.raises(FileNotFoundError, match="udml_single_s2"):
+        load_comparison("rec_recipe", tmp_path)

@@ -1,6 +1,8 @@
 """data_scripts/reference_runs.py: the table is valid and the history summary is right."""
 from __future__ import annotations
 
+import re
+
 import importlib.util
 from pathlib import Path
 
@@ -108,7 +110,9 @@ def test_runs_of_a_comparison_have_distinct_arms_and_one_seed_set():
             by_comparison.setdefault(keys["comparison"], []).append(keys)
     assert by_comparison
     for comparison, arms in by_comparison.items():
-        assert len({k["arm"] for k in arms}) >= 2, comparison
+        borrowed = [a for a, spec in runs.COMPARISONS.get(comparison, {"arms": {}})["arms"].items()
+                    if "borrow" in spec]
+        assert len({k["arm"] for k in arms} | set(borrowed)) >= 2, comparison
         seeds = {}
         for k in arms:
             seeds.setdefault(k["arm"], set()).add(k["seed"])
@@ -189,13 +193,14 @@ def test_update_meta_and_total_time(tmp_path):
 
 def test_comparisons_fix_their_protocol_and_generate_every_arm_and_seed():
     runs = _script()
-    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml"}
+    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml", "rec_recipe", "det_copypaste"}
     for comparison, proto in runs.COMPARISONS.items():
         assert len(proto["seeds"]) >= 3, comparison
         for key in ("question", "task", "eval_set", "metric", "budget", "reading", "baseline"):
             assert proto[key], (comparison, key)
         assert proto["baseline"] in proto["arms"]
-        names = [f"{comparison}_{arm}_s{seed}" for arm in proto["arms"] for seed in proto["seeds"]]
+        names = [f"{comparison}_{arm}_s{seed}" for arm, spec in proto["arms"].items() if "borrow" not in spec
+                 for seed in proto["seeds"]]
         for name in names:
             spec = runs.REFERENCE_RUNS[name]
             keys = runs.run_keys(name)
@@ -204,12 +209,39 @@ def test_comparisons_fix_their_protocol_and_generate_every_arm_and_seed():
             meta_protocol = runs.protocol(name)
             assert meta_protocol["metric"] == proto["metric"] and set(meta_protocol["arms"]) == set(proto["arms"])
         # the arms differ in config and recipe only: the same budget overrides apart from the seed
-        budgets = {arm: [o for o in runs.REFERENCE_RUNS[f"{comparison}_{arm}_s0"]["overrides"]
+        # (a transform's index may differ: an arm that adds a transform shifts the crop's)
+        def run_of(arm, seed=0):
+            spec = proto["arms"][arm]
+            return spec["borrow"].replace("{seed}", str(seed)) if "borrow" in spec else f"{comparison}_{arm}_s{seed}"
+
+        budgets = {arm: [re.sub(r"transforms\.\d+\.", "transforms.N.", o)
+                         for o in runs.REFERENCE_RUNS[run_of(arm)]["overrides"]
                          if o.split("=", 1)[0] in ("Global.epoch_num", "Global.eval_batch_step",
-                                                   "Optimizer.lr.learning_rate", "Optimizer.lr.warmup_epoch")
-                         or "EastRandomCropData" in o]
+                                                   "Optimizer.lr.learning_rate")
+                         or "EastRandomCropData" in o
+                         or (o.startswith("Optimizer.lr.warmup_epoch") and comparison != "rec_recipe")]
                    for arm in proto["arms"]}
         assert len({tuple(b) for b in budgets.values()}) == 1, (comparison, budgets)
+
+
+def test_a_borrowed_arm_is_the_same_run_as_its_lender():
+    """An arm with "borrow" runs nothing: the lender's seed, config and overrides must be the arm's own."""
+    runs = _script()
+    borrowed = 0
+    for comparison, proto in runs.COMPARISONS.items():
+        for arm, spec in proto["arms"].items():
+            if "borrow" not in spec:
+                continue
+            assert runs.protocol(next(n for n in runs.REFERENCE_RUNS if runs.REFERENCE_RUNS[n].get("comparison")
+                                      == comparison))["borrowed"][arm] == spec["borrow"]
+            for seed in proto["seeds"]:
+                lender = runs.REFERENCE_RUNS[spec["borrow"].replace("{seed}", str(seed))]
+                assert lender["config"] == spec["config"], (comparison, arm)
+                assert lender["overrides"] == [f"Global.seed={seed}", *spec["overrides"]], (comparison, arm, seed)
+                assert lender.get("from_scratch") == spec["from_scratch"]
+                borrowed += 1
+            assert f"{comparison}_{arm}_s0" not in runs.REFERENCE_RUNS
+    assert borrowed == 6
 
 
 def test_a_run_waits_for_the_run_it_starts_from(tmp_path, monkeypatch):
