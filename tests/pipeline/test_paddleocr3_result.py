@@ -11,21 +11,12 @@ import pytest
 import skimage.data
 from packaging.version import Version
 
-from ocrcourse.errors import ConfigError, WeightsError
-from ocrcourse.pipeline import PPOCR
+from ocrcourse.errors import ConfigError
 from ocrcourse.pipeline.paddleocr3 import OURS_TO_PADDLEOCR3, PADDLEOCR3_FROM_OURS, describe_fields, to_paddleocr3
 
 FIELDS = ["input_path", "page_index", "model_settings", "dt_polys", "text_det_params", "text_type",
           "textline_orientation_angles", "text_rec_score_thresh", "return_word_box", "rec_texts", "rec_scores",
           "rec_polys", "rec_boxes"]
-
-
-@pytest.fixture(scope="module")
-def ocr():
-    try:
-        return PPOCR.from_official()
-    except WeightsError as e:
-        pytest.skip(f"official weights unavailable: {e}")
 
 
 @pytest.fixture(scope="module")

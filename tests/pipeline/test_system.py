@@ -13,7 +13,7 @@ import pytest
 import skimage.data
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrcourse.errors import ConfigError, DataError, WeightsError
+from ocrcourse.errors import ConfigError, DataError
 from ocrcourse.pipeline import PPOCR
 from ocrcourse.viz.fonts import cjk_font_path
 
@@ -26,14 +26,6 @@ PAGE_LINES = [                          # the text printed on skimage.data.page(
     "histogram of grey values:",
     ">>> markers = np.zeros_like(coins)",
 ]
-
-
-@pytest.fixture(scope="module")
-def ocr():
-    try:
-        return PPOCR.from_official()
-    except WeightsError as e:
-        pytest.skip(f"official weights unavailable: {e}")
 
 
 def _render(text: str, size: int = 32, pad: int = 12) -> np.ndarray:
