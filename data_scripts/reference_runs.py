@@ -357,6 +357,31 @@ COMPARISONS = {
                       "what": "no L2 decay (optimizer and CTC head); cosine and warm-up kept"},
         },
     },
+    "cls_resolution": {
+        "lesson": "08_direction_classifier",
+        "question": "PP-OCR raised the direction classifier's input from 32x100 to 48x192. Trained from scratch "
+                    "(so that neither arm starts from weights made at one of the two sizes), does the larger "
+                    "input classify better at the same budget?",
+        "task": "the synthetic direction crops (train_data/synth/cls, 800 train crops, 0 or 180 degrees)",
+        "eval_set": "the 200 held-out crops (train_data/synth/cls/eval.txt)",
+        "metric": "acc",
+        "metric_meaning": "accuracy at the last step",
+        "budget": "20 epochs of 50 steps (batch 16, BDA + RandAugment), Adam, cosine from 0.001; evaluated "
+                  "every 250 steps; random initialisation",
+        "seeds": list(SEEDS), "baseline": "32x100", "reading": _READING,
+        "arms": {
+            "32x100": {"config": "configs/cls/cls_mv3_quick.yml",
+                       "overrides": ["Global.epoch_num=20", "Global.eval_batch_step=[0,250]",
+                                     "Train.dataset.transforms.4.ClsResizeImg.image_shape=[3,32,100]",
+                                     "Eval.dataset.transforms.2.ClsResizeImg.image_shape=[3,32,100]"],
+                       "from_scratch": True, "start": "random initialisation (no weights loaded)",
+                       "what": "crops resized to 32x100 (PP-OCR's earlier input)"},
+            "48x192": {"config": "configs/cls/cls_mv3_quick.yml",
+                       "overrides": ["Global.epoch_num=20", "Global.eval_batch_step=[0,250]"],
+                       "from_scratch": True, "start": "random initialisation (no weights loaded)",
+                       "what": "crops resized to 48x192 (PP-OCR's direction classifier)"},
+        },
+    },
     "det_copypaste": {
         "lesson": "06_data_augmentation",
         "question": "Does CopyPaste (text instances pasted from another training scene) help the detector at "

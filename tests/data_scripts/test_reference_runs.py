@@ -193,7 +193,8 @@ def test_update_meta_and_total_time(tmp_path):
 
 def test_comparisons_fix_their_protocol_and_generate_every_arm_and_seed():
     runs = _script()
-    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml", "rec_recipe", "det_copypaste"}
+    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml", "rec_recipe", "cls_resolution",
+                                   "det_copypaste"}
     for comparison, proto in runs.COMPARISONS.items():
         assert len(proto["seeds"]) >= 3, comparison
         for key in ("question", "task", "eval_set", "metric", "budget", "reading", "baseline"):
