@@ -12,6 +12,7 @@ seeds (`data_scripts/reference_runs.py`, COMPARISONS) and reads them here:
 - `verdict(runs, arm, baseline)`: the rule the protocol fixed before the runs — a difference exceeds
   the seed spread only if the two arms' ranges do not overlap; otherwise it is within noise;
 - `plot_comparison(runs)`: every seed as a dot, the mean as a bar, per arm;
+- `show_comparison(name)`: what a lesson prints of a comparison (protocol, runs, summary, verdicts);
 - `report(names)`: the Markdown the README links (`lessons/reference_runs/REPORT.md`): per comparison
   its question, every arm's values, mean and range, and a verdict for every pair of arms, with the
   commits and machines the runs record.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["load_comparison", "protocol_of", "summarize", "verdict", "plot_comparison", "report"]
+__all__ = ["load_comparison", "protocol_of", "summarize", "verdict", "plot_comparison", "report", "show_comparison"]
 
 
 def _own_metas(root: str | Path, name: str) -> list[dict]:
@@ -136,6 +137,26 @@ def plot_comparison(runs: pd.DataFrame, ax=None, title: str | None = None):
     ax.set_title(title or f"{runs.attrs.get('comparison', '')}: every seed (dots) and the mean (bar)", fontsize=10)
     ax.figure.tight_layout()
     return ax.figure
+
+
+def show_comparison(name: str, root: str | Path = "reference_runs", extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Print what a lesson shows of comparison `name` — its protocol, every run, the per-arm summary and
+    each arm's verdict against the baseline — and return `load_comparison(name, root, extra)`."""
+    proto = protocol_of(name, root)
+    for key in ("question", "task", "eval_set", "metric_meaning", "budget", "reading"):
+        print(f"{key}: {proto[key]}")
+    print("arms:", proto["arms"])
+    if proto.get("borrowed"):
+        print("runs shared with another comparison (same config, overrides and seeds):", proto["borrowed"])
+    runs = load_comparison(name, root, extra)
+    print()
+    print(runs[["run", "arm", "seed", "value", *extra, "wall_time_s"]].round(3).to_string(index=False))
+    print()
+    print(summarize(runs).round(3).to_string())
+    for arm in proto["arms"]:
+        if arm != proto["baseline"]:
+            print(verdict(runs, arm))
+    return runs
 
 
 def _machine(meta: dict) -> str:

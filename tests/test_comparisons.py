@@ -111,3 +111,14 @@ def test_a_borrowed_arm_reads_the_lenders_runs_and_a_missing_lender_is_named(tmp
     (tmp_path / "udml_single_s2" / "meta.json").unlink()
     with pytest.raises(FileNotFoundError, match="udml_single_s2"):
         load_comparison("rec_recipe", tmp_path)
+
+
+def test_show_comparison_prints_protocol_runs_and_verdicts(tmp_path, capsys):
+    proto = {**PROTO, **{k: k for k in ("question", "task", "eval_set", "metric_meaning", "budget", "reading")}}
+    _write(tmp_path, {"single": [0.7, 0.72, 0.75], "udml": [0.8, 0.82, 0.81]}, proto=proto)
+    from ocrcourse.comparisons import show_comparison
+
+    runs = show_comparison("udml", tmp_path)
+    out = capsys.readouterr().out
+    assert len(runs) == 6 and "question: question" in out and "udml_single_s2" in out
+    assert out.count("exceeds the seed spread") == 1 and "udml − single: +0.087" in out
