@@ -357,6 +357,27 @@ COMPARISONS = {
                       "what": "no L2 decay (optimizer and CTC head); cosine and warm-up kept"},
         },
     },
+    "rec_tia_bda": {
+        "lesson": "06_data_augmentation",
+        "question": "PP-OCR augments its recogniser's training lines with TIA + BDA (RecAug). Does a CRNN "
+                    "trained from scratch with RecAug read the held-out lines better at the same budget?",
+        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
+        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
+        "metric": "acc",
+        "metric_meaning": "exact-match accuracy at the last step",
+        "budget": "3 epochs of 375 steps (batch 16), Adam, cosine from 0.003 with a 56-step warm-up; "
+                  "evaluated at steps 375, 750 and 1125",
+        "seeds": list(SEEDS), "baseline": "plain", "reading": _READING,
+        "arms": {
+            "plain": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "overrides": _CODES_BUDGET,
+                      "borrow": "udml_single_s{seed}", "from_scratch": True,
+                      "start": "random initialisation (no weights loaded)",
+                      "what": "no augmentation (the runs udml_single_s0-2: the same config and overrides)"},
+            "recaug": {"config": "configs/rec/course/rec_mv3_crnn_codes_recaug.yml", "overrides": _CODES_BUDGET,
+                       "from_scratch": True, "start": "random initialisation (no weights loaded)",
+                       "what": "RecAug (TIA + BDA, PaddleOCR's defaults) on every training line"},
+        },
+    },
     "cls_resolution": {
         "lesson": "08_direction_classifier",
         "question": "PP-OCR raised the direction classifier's input from 32x100 to 48x192. Trained from scratch "

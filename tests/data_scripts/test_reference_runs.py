@@ -193,8 +193,8 @@ def test_update_meta_and_total_time(tmp_path):
 
 def test_comparisons_fix_their_protocol_and_generate_every_arm_and_seed():
     runs = _script()
-    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml", "rec_recipe", "cls_resolution",
-                                   "det_copypaste"}
+    assert set(runs.COMPARISONS) == {"udml", "enhanced_ctc", "cml", "rec_recipe", "rec_tia_bda",
+                                   "cls_resolution", "det_copypaste"}
     for comparison, proto in runs.COMPARISONS.items():
         assert len(proto["seeds"]) >= 3, comparison
         for key in ("question", "task", "eval_set", "metric", "budget", "reading", "baseline"):
@@ -242,7 +242,7 @@ def test_a_borrowed_arm_is_the_same_run_as_its_lender():
                 assert lender.get("from_scratch") == spec["from_scratch"]
                 borrowed += 1
             assert f"{comparison}_{arm}_s0" not in runs.REFERENCE_RUNS
-    assert borrowed == 6
+    assert borrowed == 9
 
 
 def test_a_run_waits_for_the_run_it_starts_from(tmp_path, monkeypatch):
