@@ -74,8 +74,9 @@ class PeakRSS:
         self._thread.join()
 
 
-def format_table(rows: list[dict], steps: int) -> str:
-    lines = [f"Full mode, every training run capped at {steps} steps (OCRCOURSE_MAX_STEPS={steps}):", "",
+def format_table(rows: list[dict], steps: int, max_batch: int | None = None) -> str:
+    batch = f", every training batch at {max_batch} per card (OCRCOURSE_MAX_BATCH={max_batch})" if max_batch else ""
+    lines = [f"Full mode, every training run capped at {steps} steps (OCRCOURSE_MAX_STEPS={steps}){batch}:", "",
              "| lesson | status | seconds | CPU seconds | peak RSS (GB) | note |", "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['lesson']} | {r['status']} | {r['seconds']:.0f} | {r.get('cpu_seconds', 0):.0f} | "
@@ -98,10 +99,15 @@ def main(argv=None) -> int:
     ap.add_argument("--kernel", default="ocrcourse")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     ap.add_argument("--max-rss-gb", type=float, default=32.0)
+    ap.add_argument("--max-batch", type=int, default=None,
+                    help="OCRCOURSE_MAX_BATCH: cap every training batch at N per card (for a host with less "
+                         "memory than full mode needs on a CPU); the table says so")
     args = ap.parse_args(argv)
 
     os.environ["OCRCOURSE_MODE"] = "full"
     os.environ["OCRCOURSE_MAX_STEPS"] = str(args.steps)
+    if args.max_batch:
+        os.environ["OCRCOURSE_MAX_BATCH"] = str(args.max_batch)
     os.environ.setdefault("OCRCOURSE_HEADLESS", "1")
     from ocrcourse.lessons_runner import run_notebook
 
@@ -118,6 +124,7 @@ def main(argv=None) -> int:
         with PeakRSS() as rss:
             result = run_notebook(path, out, args.kernel, timeout=args.timeout)
         row = {"lesson": result.lesson, "status": result.status, "seconds": round(result.seconds, 1),
+               "max_batch": args.max_batch,
                "cpu_seconds": round(rss.cpu_seconds, 1),
                "peak_rss_gb": round(rss.peak / 2**30, 2), "error": re.sub(r"\x1b\[[0-9;]*m", "", result.error)}
         if row["status"] == "ok" and row["peak_rss_gb"] > args.max_rss_gb:
@@ -126,7 +133,7 @@ def main(argv=None) -> int:
         print(f"  {row['status']}  {row['seconds']:.0f} s  {row['cpu_seconds']:.0f} CPU s  {row['peak_rss_gb']:.2f} GB  "
               f"{row['error']}", flush=True)
         (out / "full_smoke.json").write_text(json.dumps(rows, indent=1))   # partial results survive a kill
-    table = format_table(rows, args.steps)
+    table = format_table(rows, args.steps, args.max_batch)
     (out / "full_smoke.md").write_text(table + "\n")
     print(table)
     return 0 if rows and all(r["status"] == "ok" for r in rows) else 1

@@ -7,6 +7,11 @@
 - Step cap: `OCRCOURSE_MAX_STEPS=N` limits every training run of full mode to N optimiser steps
   (`max_steps()`, `cap_steps()`; the Trainer applies it), so full mode — full crops, batches and
   models — can be executed on a CPU (`make full-smoke`). It never changes quick mode.
+- Batch cap: `OCRCOURSE_MAX_BATCH=N` limits the training batch per card of full mode to N
+  (`max_batch()`, `cap_batch()`; the Trainer applies it to `Train.loader.batch_size_per_card` and
+  logs it). For executing full mode on a host with less memory than the GPU server it is sized for
+  (on a CPU, activations and convolution buffers live in host RAM); `make full-smoke` sets it only
+  for the lessons that need it and says so in its table. It never changes quick mode.
 
 Nothing here runs at import time; call the functions.
 """
@@ -19,7 +24,8 @@ import numpy as np
 
 from .errors import ConfigError
 
-__all__ = ["MODES", "device", "mode", "is_quick", "by_mode", "max_steps", "cap_steps", "seed_everything", "home"]
+__all__ = ["MODES", "device", "mode", "is_quick", "by_mode", "max_steps", "cap_steps", "max_batch", "cap_batch",
+           "seed_everything", "home"]
 
 MODES = ("quick", "full")
 
@@ -55,9 +61,8 @@ def by_mode(quick, full):
     return quick if is_quick() else full
 
 
-def max_steps() -> int | None:
-    """The full-mode step cap `OCRCOURSE_MAX_STEPS` (a positive integer), or None: unset, or quick mode."""
-    value = os.environ.get("OCRCOURSE_MAX_STEPS", "").strip()
+def _positive_env(name: str, what: str) -> int | None:
+    value = os.environ.get(name, "").strip()
     if not value:
         return None
     try:
@@ -65,8 +70,27 @@ def max_steps() -> int | None:
     except ValueError:
         cap = 0
     if cap < 1:
-        raise ConfigError(f"OCRCOURSE_MAX_STEPS={value!r} is not a positive number of steps (e.g. 2)")
-    return cap if mode() == "full" else None
+        raise ConfigError(f"{name}={value!r} is not a positive number of {what} (e.g. 2)")
+    return cap
+
+
+def max_steps() -> int | None:
+    """The full-mode step cap `OCRCOURSE_MAX_STEPS` (a positive integer), or None: unset, or quick mode."""
+    cap = _positive_env("OCRCOURSE_MAX_STEPS", "steps")
+    return cap if cap is not None and mode() == "full" else None
+
+
+def max_batch() -> int | None:
+    """The full-mode batch cap `OCRCOURSE_MAX_BATCH` (a positive integer), or None: unset, or quick mode."""
+    cap = _positive_env("OCRCOURSE_MAX_BATCH", "samples")
+    return cap if cap is not None and mode() == "full" else None
+
+
+def cap_batch(batch: int) -> int:
+    """`batch` limited by the full-mode batch cap: `cap_batch(8)` is 8, or 4 with OCRCOURSE_MAX_BATCH=4
+    in full mode."""
+    cap = max_batch()
+    return int(batch) if cap is None else min(int(batch), cap)
 
 
 def cap_steps(steps):

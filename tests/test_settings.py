@@ -55,3 +55,15 @@ def test_step_cap_rejects_nonsense(monkeypatch, value):
     monkeypatch.setenv("OCRCOURSE_MAX_STEPS", value)
     with pytest.raises(ConfigError, match="OCRCOURSE_MAX_STEPS"):
         settings.max_steps()
+
+
+def test_batch_cap_applies_only_in_full_mode(monkeypatch):
+    monkeypatch.setenv("OCRCOURSE_MAX_BATCH", "4")
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    assert settings.max_batch() == 4 and settings.cap_batch(8) == 4 and settings.cap_batch(2) == 2
+    monkeypatch.setenv("OCRCOURSE_MODE", "quick")              # never changes quick mode
+    assert settings.max_batch() is None and settings.cap_batch(8) == 8
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    monkeypatch.setenv("OCRCOURSE_MAX_BATCH", "0")
+    with pytest.raises(ConfigError, match="OCRCOURSE_MAX_BATCH"):
+        settings.max_batch()

@@ -21,7 +21,7 @@ from pathlib import Path
 import paddle
 
 from ..errors import ConfigError
-from ..settings import cap_steps, seed_everything
+from ..settings import cap_batch, cap_steps, seed_everything
 from .amp import setup_amp
 from .checkpoint import load_checkpoint, unwrap
 from .loop import eval_schedule, evaluate, fit
@@ -196,6 +196,7 @@ class Trainer:
         seed = seed_everything(int(g.get("seed", 1024)))
         if _distributed():
             paddle.distributed.init_parallel_env()
+        cfg = _with_batch_cap(cfg)
         train_loader = build_dataloader(cfg, "Train", seed=seed)    # the seed fixes the line shuffle
         if len(train_loader) == 0:
             raise ConfigError("Train: the data loader is empty; check Train.dataset.label_file_list and that "
@@ -302,6 +303,18 @@ class Trainer:
         if self.eval_loader is None or self.metric is None or self.post_process is None:
             raise ConfigError("evaluate needs Eval, PostProcess and Metric sections in the config")
         return evaluate(unwrap(self.model), self.eval_loader, self.post_process, self.metric, self.amp)
+
+
+def _with_batch_cap(cfg: dict) -> dict:
+    """`cfg` with Train.loader.batch_size_per_card limited by the full-mode batch cap OCRCOURSE_MAX_BATCH
+    (settings.py); the same dict when no cap applies."""
+    loader = (cfg.get("Train") or {}).get("loader") or {}
+    asked = loader.get("batch_size_per_card")
+    if asked is None or cap_batch(asked) == int(asked):
+        return cfg
+    capped = cap_batch(asked)
+    logger.info("OCRCOURSE_MAX_BATCH caps the training batch at %d per card (asked: %d)", capped, asked)
+    return {**cfg, "Train": {**cfg["Train"], "loader": {**loader, "batch_size_per_card": capped}}}
 
 
 # ---------------------------------------------------------------- eval / export / export-center

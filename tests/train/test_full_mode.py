@@ -45,3 +45,22 @@ def test_full_config_trains_capped_with_worker_processes_and_shared_memory(data,
     assert history["step"].max() == 2 and history["loss"].notna().all()
     assert "eval_hmean" in history.columns                          # evaluated once, at the capped last step
     assert (tmp_path / "latest.pdparams").is_file()
+
+
+def test_batch_cap_shrinks_the_training_batch_in_full_mode_only(data, tmp_path, monkeypatch, caplog):
+    from ocrcourse.train import Trainer
+
+    cfg = config("configs/cls/cls_mv3_quick.yml", *data_overrides(data, "cls"), "Train.loader.batch_size_per_card=8",
+                 "Train.loader.num_workers=0", "Global.epoch_num=1", "Global.max_steps=1",
+                 "Global.eval_batch_step=[0,1000]", f"Global.save_model_dir={tmp_path}")
+    monkeypatch.setenv("OCRCOURSE_MAX_BATCH", "3")
+    monkeypatch.setenv("OCRCOURSE_MODE", "quick")
+    assert Trainer.from_config(cfg).train_loader.batch_sampler.batch_size == 8
+    monkeypatch.setenv("OCRCOURSE_MODE", "full")
+    with caplog.at_level("INFO", logger="ocrcourse"):
+        trainer = Trainer.from_config(cfg)
+    assert trainer.train_loader.batch_sampler.batch_size == 3
+    assert "OCRCOURSE_MAX_BATCH caps the training batch at 3 per card (asked: 8)" in caplog.text
+    assert cfg["Train"]["loader"]["batch_size_per_card"] == 8        # the caller's config is left alone
+    history = trainer.fit(progress=False)
+    assert history["step"].max() == 1
