@@ -74,8 +74,21 @@ class PeakRSS:
         self._thread.join()
 
 
-def format_table(rows: list[dict], steps: int, max_batch: int | None = None) -> str:
-    batch = f", every training batch at {max_batch} per card (OCRCOURSE_MAX_BATCH={max_batch})" if max_batch else ""
+def parse_batch_caps(items: list[str]) -> dict[str, int]:
+    """`["4"]` -> {"*": 4} (every lesson); `["15=4", "13=8"]` -> {"15": 4, "13": 8}."""
+    caps = {}
+    for item in items:
+        lesson, _, value = item.rpartition("=")
+        if (lesson and not (len(lesson) == 2 and lesson.isdigit())) or not value.isdigit() or int(value) < 1:
+            raise SystemExit(f"--max-batch {item!r}: give N or NN=N (a two-digit lesson, a positive batch)")
+        caps[lesson or "*"] = int(value)
+    return caps
+
+
+def format_table(rows: list[dict], steps: int) -> str:
+    capped = [f"{r['lesson'][:2]} at {r['max_batch']}" for r in rows if r.get("max_batch")]
+    batch = (f"; training batch capped per card (OCRCOURSE_MAX_BATCH) in lesson {', '.join(capped)}"
+             if capped else "")
     lines = [f"Full mode, every training run capped at {steps} steps (OCRCOURSE_MAX_STEPS={steps}){batch}:", "",
              "| lesson | status | seconds | CPU seconds | peak RSS (GB) | note |", "|---|---|---|---|---|---|"]
     for r in rows:
@@ -99,15 +112,15 @@ def main(argv=None) -> int:
     ap.add_argument("--kernel", default="ocrcourse")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     ap.add_argument("--max-rss-gb", type=float, default=32.0)
-    ap.add_argument("--max-batch", type=int, default=None,
-                    help="OCRCOURSE_MAX_BATCH: cap every training batch at N per card (for a host with less "
-                         "memory than full mode needs on a CPU); the table says so")
+    ap.add_argument("--max-batch", nargs="+", default=[], metavar="N|NN=N",
+                    help="OCRCOURSE_MAX_BATCH: cap the training batch at N per card in every lesson (N) or in "
+                         "lesson NN only (NN=N), for a host with less memory than full mode needs on a CPU; "
+                         "the table says which lessons ran capped")
     args = ap.parse_args(argv)
 
     os.environ["OCRCOURSE_MODE"] = "full"
     os.environ["OCRCOURSE_MAX_STEPS"] = str(args.steps)
-    if args.max_batch:
-        os.environ["OCRCOURSE_MAX_BATCH"] = str(args.max_batch)
+    batch_caps = parse_batch_caps(args.max_batch)
     os.environ.setdefault("OCRCOURSE_HEADLESS", "1")
     from ocrcourse.lessons_runner import run_notebook
 
@@ -121,10 +134,15 @@ def main(argv=None) -> int:
             ap.error(f"--lessons {' '.join(args.lessons)}: found only {[p.name for p in paths]}")
     for path in paths:
         print(f"running {path.name} (full mode, {args.steps} steps per training run) ...", flush=True)
+        cap = batch_caps.get(path.name[:2], batch_caps.get("*"))
+        if cap:
+            os.environ["OCRCOURSE_MAX_BATCH"] = str(cap)      # the kernel inherits the environment
+        else:
+            os.environ.pop("OCRCOURSE_MAX_BATCH", None)
         with PeakRSS() as rss:
             result = run_notebook(path, out, args.kernel, timeout=args.timeout)
         row = {"lesson": result.lesson, "status": result.status, "seconds": round(result.seconds, 1),
-               "max_batch": args.max_batch,
+               "max_batch": cap,
                "cpu_seconds": round(rss.cpu_seconds, 1),
                "peak_rss_gb": round(rss.peak / 2**30, 2), "error": re.sub(r"\x1b\[[0-9;]*m", "", result.error)}
         if row["status"] == "ok" and row["peak_rss_gb"] > args.max_rss_gb:
@@ -133,7 +151,7 @@ def main(argv=None) -> int:
         print(f"  {row['status']}  {row['seconds']:.0f} s  {row['cpu_seconds']:.0f} CPU s  {row['peak_rss_gb']:.2f} GB  "
               f"{row['error']}", flush=True)
         (out / "full_smoke.json").write_text(json.dumps(rows, indent=1))   # partial results survive a kill
-    table = format_table(rows, args.steps, args.max_batch)
+    table = format_table(rows, args.steps)
     (out / "full_smoke.md").write_text(table + "\n")
     print(table)
     return 0 if rows and all(r["status"] == "ok" for r in rows) else 1

@@ -72,3 +72,25 @@ def test_lessons_selects_by_number_and_refuses_unknown_ones(tmp_path, monkeypatc
         assert exc.code == 2
     else:
         raise AssertionError("an unknown lesson number must be refused")
+
+
+def test_a_batch_cap_reaches_only_the_lesson_it_names(tmp_path, monkeypatch):
+    for key in ("OCRCOURSE_MODE", "OCRCOURSE_MAX_STEPS", "OCRCOURSE_HEADLESS", "OCRCOURSE_MAX_BATCH"):
+        monkeypatch.setenv(key, "")
+    for name, expected in (("01_x", 8), ("02_y", 4)):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(f"from ocrcourse import settings\nassert settings.cap_batch(8) == {expected}")]
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    smoke = _module()
+    rc = smoke.main(["--max-batch", "02=4", "--folder", str(tmp_path), "--out", str(tmp_path / "out")])
+    table = (tmp_path / "out" / "full_smoke.md").read_text()
+    assert rc == 0 and "| 01_x | ok |" in table and "| 02_y | ok |" in table
+    assert "OCRCOURSE_MAX_BATCH) in lesson 02 at 4" in table
+    assert smoke.parse_batch_caps(["4"]) == {"*": 4} and smoke.parse_batch_caps(["15=4", "13=8"]) == {"15": 4, "13": 8}
+    for bad in ("15=0", "x=4", "four", "150=4"):
+        try:
+            smoke.parse_batch_caps([bad])
+        except SystemExit as exc:
+            assert "--max-batch" in str(exc)
+        else:
+            raise AssertionError(f"{bad!r} must be refused")
