@@ -240,14 +240,17 @@ _READING = ("Per arm: every seed's value, the mean, the sample standard deviatio
             "difference between an arm and the baseline exceeds the seed spread only if the two ranges do "
             "not overlap (every seed of one arm above every seed of the other); otherwise it is reported as "
             "within noise. Decided before the runs; not changed after them.")
+_CODES_TASK = {"task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
+               "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
+               "metric": "acc"}
+_CODES_CRNN = {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "from_scratch": True,
+               "start": "random initialisation (no weights loaded)"}
 COMPARISONS = {
     "udml": {
         "lesson": "13_udml_recognition",
         "question": "Does U-DML (two CRNNs trained together with CTC + DML + feature distance) read better "
                     "than one CRNN trained alone, both from scratch, at the same budget?",
-        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
-        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
-        "metric": "acc",
+        **_CODES_TASK,
         "metric_meaning": "exact-match accuracy of the arm's model (U-DML: the Student) at the last step",
         "budget": "3 epochs of 375 steps (batch 16), Adam, cosine from 0.003 with a 56-step warm-up; "
                   "evaluated at steps 375, 750 and 1125",
@@ -265,9 +268,7 @@ COMPARISONS = {
         "lesson": "14_enhanced_ctc",
         "question": "Does continuing with CTC + 0.05 x center loss (centers exported from the model) read "
                     "better than continuing with CTC alone, from the same from-scratch model?",
-        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
-        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
-        "metric": "acc",
+        **_CODES_TASK,
         "metric_meaning": "exact-match accuracy at the last step",
         "budget": "1 epoch of 375 steps (batch 16), Adam, cosine from 0.001, no warm-up, evaluated at the "
                   "end; seed s continues udml_single_s<s> (the CRNN trained from scratch with that seed)",
@@ -331,29 +332,20 @@ COMPARISONS = {
         "question": "PP-OCR trains its recogniser with cosine decay, a learning-rate warm-up and L2 decay 1e-5. "
                     "Does removing one of them at a time change what a CRNN trained from scratch reads, at "
                     "the same budget?",
-        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
-        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
-        "metric": "acc",
+        **_CODES_TASK,
         "metric_meaning": "exact-match accuracy at the last step",
         "budget": "3 epochs of 375 steps (batch 16), Adam from 0.003; evaluated at steps 375, 750 and 1125; "
                   "the recipe: cosine decay, a 56-step warm-up, L2 1e-5 on the weights and the CTC head",
         "seeds": list(SEEDS), "baseline": "recipe", "reading": _READING,
         "arms": {
-            "recipe": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "overrides": _CODES_BUDGET,
-                       "borrow": "udml_single_s{seed}", "from_scratch": True,
-                       "start": "random initialisation (no weights loaded)",
+            "recipe": {**_CODES_CRNN, "overrides": _CODES_BUDGET, "borrow": "udml_single_s{seed}",
                        "what": "cosine + warm-up + L2 (the runs udml_single_s0-2: the same config and overrides)"},
-            "no_cosine": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
-                          "overrides": [*_CODES_BUDGET, "Optimizer.lr.name=Const"], "from_scratch": True,
-                          "start": "random initialisation (no weights loaded)",
+            "no_cosine": {**_CODES_CRNN, "overrides": [*_CODES_BUDGET, "Optimizer.lr.name=Const"],
                           "what": "constant learning rate after the same warm-up (PaddleOCR's Const), L2 kept"},
-            "no_warmup": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
-                          "overrides": [*_CODES_BUDGET, "Optimizer.lr.warmup_epoch=0"], "from_scratch": True,
-                          "start": "random initialisation (no weights loaded)",
+            "no_warmup": {**_CODES_CRNN, "overrides": [*_CODES_BUDGET, "Optimizer.lr.warmup_epoch=0"],
                           "what": "cosine from the first step at 0.003, no warm-up; L2 kept"},
-            "no_l2": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml",
+            "no_l2": {**_CODES_CRNN,
                       "overrides": [*_CODES_BUDGET, "Optimizer.regularizer.factor=0", "Architecture.Head.fc_decay=0"],
-                      "from_scratch": True, "start": "random initialisation (no weights loaded)",
                       "what": "no L2 decay (optimizer and CTC head); cosine and warm-up kept"},
         },
     },
@@ -361,17 +353,13 @@ COMPARISONS = {
         "lesson": "06_data_augmentation",
         "question": "PP-OCR augments its recogniser's training lines with TIA + BDA (RecAug). Does a CRNN "
                     "trained from scratch with RecAug read the held-out lines better at the same budget?",
-        "task": "codes task (train_data/synth_codes, 6000 train lines, 20 characters)",
-        "eval_set": "the 300 held-out lines of the codes task (train_data/synth_codes/rec/eval.txt)",
-        "metric": "acc",
+        **_CODES_TASK,
         "metric_meaning": "exact-match accuracy at the last step",
         "budget": "3 epochs of 375 steps (batch 16), Adam, cosine from 0.003 with a 56-step warm-up; "
                   "evaluated at steps 375, 750 and 1125",
         "seeds": list(SEEDS), "baseline": "plain", "reading": _READING,
         "arms": {
-            "plain": {"config": "configs/rec/course/rec_mv3_crnn_codes.yml", "overrides": _CODES_BUDGET,
-                      "borrow": "udml_single_s{seed}", "from_scratch": True,
-                      "start": "random initialisation (no weights loaded)",
+            "plain": {**_CODES_CRNN, "overrides": _CODES_BUDGET, "borrow": "udml_single_s{seed}",
                       "what": "no augmentation (the runs udml_single_s0-2: the same config and overrides)"},
             "recaug": {"config": "configs/rec/course/rec_mv3_crnn_codes_recaug.yml", "overrides": _CODES_BUDGET,
                        "from_scratch": True, "start": "random initialisation (no weights loaded)",
