@@ -310,9 +310,9 @@ def _with_batch_cap(cfg: dict) -> dict:
     (settings.py); the same dict when no cap applies."""
     loader = (cfg.get("Train") or {}).get("loader") or {}
     asked = loader.get("batch_size_per_card")
-    if asked is None or cap_batch(asked) == int(asked):
+    capped = None if asked is None else cap_batch(asked)
+    if capped is None or capped == int(asked):
         return cfg
-    capped = cap_batch(asked)
     logger.info("OCRCOURSE_MAX_BATCH caps the training batch at %d per card (asked: %d)", capped, asked)
     return {**cfg, "Train": {**cfg["Train"], "loader": {**loader, "batch_size_per_card": capped}}}
 

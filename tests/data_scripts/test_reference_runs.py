@@ -1,9 +1,8 @@
 """data_scripts/reference_runs.py: the table is valid and the history summary is right."""
 from __future__ import annotations
 
-import re
-
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
